@@ -1,0 +1,58 @@
+// The contract every protocol adapter and plugin uses for logins and rights. The
+// implementation lives beside this file; plugins only ever see this interface.
+
+export type Role = 'owner' | 'admin' | 'user' | 'guest';
+export type Theme = 'light' | 'dark' | 'auto';
+export type Protocol = 'web' | 'imap' | 'smtp' | 'dav' | 'api';
+/** Rights on a shared resource, each implying the ones before it. */
+export type Right = 'read' | 'write' | 'share';
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  theme: Theme;
+}
+
+export interface AuthenticatedUser extends SessionUser {
+  /** Set when the secret was an app password rather than the account password. */
+  appPasswordId?: string;
+}
+
+/** Who a grant is for: one user, a group, or everyone in the organization (guests excluded). */
+export type Principal = { kind: 'user'; id: string } | { kind: 'group'; id: string } | { kind: 'org' };
+
+export interface Grant {
+  /** Plugin-defined id, e.g. 'calendar:01J…', 'drive-folder:…'. */
+  resource: string;
+  principal: Principal;
+  right: Right;
+}
+
+export interface AuthService {
+  /**
+   * Checks an account password or an app password. Failures are throttled per login and
+   * per IP. Throws UnauthorizedError (wrong credentials, removed user) or RateLimitedError.
+   * Account passwords are accepted for 'web'; app passwords for every protocol.
+   */
+  authenticate(login: string, secret: string, ctx: { protocol: Protocol; ip: string }): Promise<AuthenticatedUser>;
+  userById(id: string): Promise<SessionUser | undefined>;
+  userByEmail(email: string): Promise<SessionUser | undefined>;
+  listUsers(): Promise<SessionUser[]>;
+  /** Local mail domains of the organization. */
+  domains(): Promise<string[]>;
+  isAdmin(user: SessionUser): boolean;
+  /** Group ids the user belongs to. */
+  groupsOf(userId: string): Promise<string[]>;
+  /** The highest right the user holds on a resource (directly, through a group or the org), or undefined. */
+  rightOn(user: SessionUser, resource: string): Promise<Right | undefined>;
+  /** Throws ForbiddenError unless the user holds at least `right` on the resource. */
+  requireRight(user: SessionUser, resource: string, right: Right): Promise<void>;
+  /** Grants on a resource (for sharing dialogs). */
+  grantsOn(resource: string): Promise<Grant[]>;
+  /** Retention window of the organization in days (0 = restore off). */
+  retentionDays(): Promise<number>;
+}
+
+export const RIGHT_RANK: Record<Right, number> = { read: 1, write: 2, share: 3 };

@@ -1,0 +1,92 @@
+import type { Hono } from 'hono';
+import type { Kysely } from 'kysely';
+import type { z } from 'zod';
+import type { BlobStore } from '../blobs/index.ts';
+import type { Migration } from '../db/migrations.ts';
+import type { EventLog } from '../events/event-log.ts';
+import type { ChangeFeed } from '../feed/change-feed.ts';
+import type { CairnEnv } from '../http/env.ts';
+import type { AuthService } from '../identity/auth-service.ts';
+import type { Logger } from '../logger.ts';
+import type { Projection } from '../projections/types.ts';
+import type { ResolvedConfig } from '../config/load-config.ts';
+
+/** What core offers; a plugin names the ones it uses in `needs` and receives only those. */
+export interface CoreServices {
+  /** Kysely over the appliance database; a plugin touches only its own `<id>_*` tables. */
+  db: Kysely<any>;
+  events: EventLog;
+  feed: ChangeFeed;
+  blobs: BlobStore;
+  /** This plugin's section of the configuration file (`{ "<id>": {...} }`). */
+  config: Record<string, unknown>;
+  /** The whole resolved configuration (ports, hostname, data dir, TLS). */
+  appliance: ResolvedConfig;
+  logger: Logger;
+  auth: AuthService;
+  /** Services other plugins provide (`r.provide`). */
+  services: ServiceLookup;
+}
+
+export type CoreServiceName = keyof CoreServices;
+
+export interface ServiceLookup {
+  /** A service another plugin provides, or undefined when that plugin is not enabled. */
+  get<T>(name: string): T | undefined;
+  require<T>(name: string): T;
+}
+
+export interface NavItem {
+  label: string;
+  href: string;
+  /** A short glyph or emoji shown beside the label. */
+  icon?: string;
+  /** Lower comes first; the built-in apps use 10..50. */
+  order?: number;
+}
+
+export interface ListenerSpec {
+  /** For logs and errors: 'smtp', 'imap'. */
+  name: string;
+  /** Starts serving; resolves once listening. Called after every plugin's init, in dependency order. */
+  start(): Promise<{ close(): Promise<void>; describe?(): string }>;
+}
+
+export interface PluginRegistrar<N extends CoreServiceName = CoreServiceName> {
+  readonly id: string;
+  /** Event types `<id>.<PastTense>` with the schema their payload must satisfy. */
+  events(types: Record<string, z.ZodType>): void;
+  /** Migrations for the plugin's own `<id>_*` tables. */
+  migrations(list: readonly Migration[]): void;
+  projection(p: Projection): void;
+  /** The HTTP sub-app, mounted at `/<id>`. */
+  app(app: Hono<CairnEnv>): void;
+  nav(item: NavItem): void;
+  listener(spec: ListenerSpec): void;
+  /** A service for other plugins, named `<id>.<name>`; the factory runs after init. */
+  provide(name: string, factory: () => unknown): void;
+  /** Every blob sha256 the plugin's read models still refer to (blob GC keeps these). */
+  blobRefs(fn: (db: Kysely<any>) => AsyncIterable<string> | Iterable<string>): void;
+  /** The services named in `needs`; available once init has started (use inside handlers). */
+  services(): Pick<CoreServices, N>;
+}
+
+export interface PluginDefinition<N extends CoreServiceName = CoreServiceName> {
+  /** Lowercase, letters/digits/dashes: the table prefix, URL prefix and event-type prefix. */
+  id: string;
+  version: string;
+  description?: string;
+  /** Plugin ids that must be enabled and are initialized before this one. */
+  dependsOn?: readonly string[];
+  needs: readonly N[];
+  register(r: PluginRegistrar<N>): void;
+  init?(services: Pick<CoreServices, N>): Promise<void> | void;
+  stop?(): Promise<void> | void;
+}
+
+export const PLUGIN_ID_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
+
+/** Identity function that gives plugin authors type checking of `needs` against `services()`. */
+export function definePlugin<const N extends CoreServiceName>(def: PluginDefinition<N>): PluginDefinition<N> {
+  return def;
+}

@@ -1,0 +1,27 @@
+import type { Kysely } from 'kysely';
+import type { StoredEvent } from '../events/types.ts';
+
+/**
+ * A read model fed by events. Inline projections run inside the append transaction
+ * (read-your-writes); async ones follow a checkpoint and are woken by the change feed
+ * (search indexes and other work that may lag).
+ *
+ * Rules: handle must be deterministic (same events ⇒ same rows), must not read the
+ * event log, other plugins' tables, blobs or the clock — only the event and its own
+ * tables — so that a rebuild by replay gives byte-identical read models.
+ */
+export interface Projection {
+  name: string;
+  version: number;
+  handles: readonly string[];
+  mode?: 'inline' | 'async';
+  /** Extra setup after truncate (tables come from migrations). */
+  init?(db: Kysely<any>): Promise<void>;
+  handle(event: StoredEvent, db: Kysely<any>): Promise<void> | void;
+  /** Empties every table the projection writes. */
+  truncate(db: Kysely<any>): Promise<void>;
+}
+
+export function defineProjection(p: Projection): Projection {
+  return p;
+}
