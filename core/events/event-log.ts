@@ -41,32 +41,68 @@ export interface EventLogHooks {
   assertBlobs?(sha256s: string[]): Promise<void>;
 }
 
-interface Pending {
+interface Part {
   stream: string;
   expected: ExpectedVersion;
   events: readonly NewEvent[];
   serialized: { type: string; data: string; blobs: readonly string[] }[];
+}
+
+/** One append call: one or several streams, all or nothing. */
+interface Pending {
+  parts: Part[];
   metadata: string;
   meta: EventMetadata;
   idempotencyKey: string | undefined;
-  resolve(r: AppendResult): void;
+  resolve(r: AppendResult[]): void;
   reject(e: unknown): void;
+}
+
+export interface StreamAppend {
+  stream: string;
+  expected: ExpectedVersion;
+  events: readonly NewEvent[];
 }
 
 interface Row {
   position: number; stream: string; stream_position: number; type: string; data: string; metadata: string; recorded_at: number;
 }
 
+/**
+ * A stored event read back from the log. Metadata is parsed on first use: replays
+ * touch millions of events whose metadata most projections never read.
+ */
+class LoadedEvent implements StoredEvent {
+  readonly position: number;
+  readonly stream: string;
+  readonly streamPosition: number;
+  readonly type: string;
+  readonly data: unknown;
+  readonly recordedAt: number;
+  #metadataText: string;
+  #metadata: StoredEvent['metadata'] | undefined;
+
+  constructor(r: Row) {
+    this.position = r.position;
+    this.stream = r.stream;
+    this.streamPosition = r.stream_position;
+    this.type = r.type;
+    this.data = JSON.parse(r.data);
+    this.recordedAt = r.recorded_at;
+    this.#metadataText = r.metadata;
+  }
+
+  get metadata(): StoredEvent['metadata'] {
+    return (this.#metadata ??= JSON.parse(this.#metadataText) as StoredEvent['metadata']);
+  }
+
+  toJSON(): StoredEvent {
+    return { position: this.position, stream: this.stream, streamPosition: this.streamPosition, type: this.type, data: this.data, metadata: this.metadata, recordedAt: this.recordedAt };
+  }
+}
+
 export function rowToEvent(r: Row): StoredEvent {
-  return {
-    position: r.position,
-    stream: r.stream,
-    streamPosition: r.stream_position,
-    type: r.type,
-    data: JSON.parse(r.data),
-    metadata: JSON.parse(r.metadata),
-    recordedAt: r.recorded_at,
-  };
+  return new LoadedEvent(r);
 }
 
 export function assertStreamName(stream: string): void {
@@ -82,6 +118,7 @@ export class EventLog {
   #flushing = false;
   #lastRecordedAt = 0;
   #closed = false;
+  readonly #typedPages = new Map<string, import('better-sqlite3').Statement<unknown[], Row>>();
   readonly #stmts;
 
   constructor(db: Db, registry: EventTypeRegistry, hooks: EventLogHooks = {}) {
@@ -110,23 +147,39 @@ export class EventLog {
   // ---- writing -------------------------------------------------------------------
 
   async append(stream: string, expected: ExpectedVersion, events: readonly NewEvent[], opts: AppendOptions): Promise<AppendResult> {
+    const [result] = await this.appendMulti([{ stream, expected, events }], opts);
+    return result!;
+  }
+
+  /**
+   * Appends to several streams atomically (a restore touching a collection and its
+   * items): every expected version holds and everything is written, or nothing is.
+   */
+  async appendMulti(appends: readonly StreamAppend[], opts: AppendOptions): Promise<AppendResult[]> {
     if (this.#closed) throw new ConflictError('the event log is closed', 'shutting_down');
-    assertStreamName(stream);
-    if (events.length === 0) throw new ValidationError('an append needs at least one event');
-    if (events.length > MAX_EVENTS_PER_APPEND) throw new ValidationError(`at most ${MAX_EVENTS_PER_APPEND} events per append`);
-    validateExpected(expected);
+    if (appends.length === 0) throw new ValidationError('nothing to append');
+    if (opts.idempotencyKey !== undefined && appends.length > 1) throw new ValidationError('an idempotency key applies to a single-stream append');
     validateMetadata(opts.metadata);
-    const serialized = events.map((e) => {
-      this.#registry.validate(e.type, e.data);
-      const data = JSON.stringify(e.data);
-      if (data.length > MAX_EVENT_BYTES) throw new ValidationError(`event ${e.type} is ${data.length} bytes; at most ${MAX_EVENT_BYTES} (store bulk bytes as blobs)`);
-      return { type: e.type, data, blobs: e.blobs ?? [] };
+    let total = 0;
+    const parts: Part[] = appends.map(({ stream, expected, events }) => {
+      assertStreamName(stream);
+      if (events.length === 0) throw new ValidationError(`an append to ${stream} needs at least one event`);
+      total += events.length;
+      validateExpected(expected);
+      const serialized = events.map((e) => {
+        this.#registry.validate(e.type, e.data);
+        const data = JSON.stringify(e.data);
+        if (data.length > MAX_EVENT_BYTES) throw new ValidationError(`event ${e.type} is ${data.length} bytes; at most ${MAX_EVENT_BYTES} (store bulk bytes as blobs)`);
+        return { type: e.type, data, blobs: e.blobs ?? [] };
+      });
+      return { stream, expected, events, serialized };
     });
-    const blobs = serialized.flatMap((s) => s.blobs);
+    if (total > MAX_EVENTS_PER_APPEND) throw new ValidationError(`at most ${MAX_EVENTS_PER_APPEND} events per append`);
+    const blobs = parts.flatMap((p) => p.serialized.flatMap((s) => s.blobs));
     if (blobs.length > 0 && this.#hooks.assertBlobs) await this.#hooks.assertBlobs(blobs);
-    return new Promise<AppendResult>((resolve, reject) => {
+    return new Promise<AppendResult[]>((resolve, reject) => {
       this.#pending.push({
-        stream, expected, events, serialized, meta: opts.metadata, metadata: JSON.stringify(opts.metadata),
+        parts, meta: opts.metadata, metadata: JSON.stringify(opts.metadata),
         idempotencyKey: opts.idempotencyKey, resolve, reject,
       });
       this.#schedule();
@@ -156,7 +209,7 @@ export class EventLog {
   }
 
   async #commitBatch(batch: Pending[]): Promise<void> {
-    const outcomes: ({ ok: true; result: AppendResult } | { ok: false; error: unknown })[] = [];
+    const outcomes: ({ ok: true; results: AppendResult[] } | { ok: false; error: unknown })[] = [];
     const committed: StoredEvent[] = [];
     const raw = this.#db.raw;
     try {
@@ -166,10 +219,11 @@ export class EventLog {
           for (const item of batch) {
             raw.exec('savepoint cairn_append');
             try {
-              const result = this.#applyOne(item);
-              if (!result.duplicate && this.#hooks.inline) await this.#hooks.inline(result.events, conn);
+              const results = item.parts.map((part) => this.#applyOne(item, part));
+              const fresh = results.filter((r) => !r.duplicate).flatMap((r) => r.events);
+              if (fresh.length > 0 && this.#hooks.inline) await this.#hooks.inline(fresh, conn);
               raw.exec('release cairn_append');
-              outcomes.push({ ok: true, result });
+              outcomes.push({ ok: true, results });
             } catch (error) {
               raw.exec('rollback to cairn_append');
               raw.exec('release cairn_append');
@@ -189,49 +243,52 @@ export class EventLog {
     batch.forEach((item, i) => {
       const o = outcomes[i]!;
       if (o.ok) {
-        if (!o.result.duplicate) committed.push(...o.result.events);
-        item.resolve(o.result);
+        for (const r of o.results) if (!r.duplicate) committed.push(...r.events);
+        item.resolve(o.results);
       } else item.reject(o.error);
     });
-    if (committed.length > 0) this.#hooks.committed?.(committed);
+    if (committed.length > 0) {
+      committed.sort((a, b) => a.position - b.position);
+      this.#hooks.committed?.(committed);
+    }
   }
 
-  #applyOne(item: Pending): AppendResult {
+  #applyOne(item: Pending, part: Part): AppendResult {
     const s = this.#stmts;
     if (item.idempotencyKey !== undefined) {
       const seen = s.idempotency.get(item.idempotencyKey);
       if (seen) {
-        if (seen.stream !== item.stream) throw new ConflictError(`idempotency key reused for another stream (${seen.stream})`, 'idempotency_key_reused');
+        if (seen.stream !== part.stream) throw new ConflictError(`idempotency key reused for another stream (${seen.stream})`, 'idempotency_key_reused');
         return {
-          stream: item.stream, firstPosition: seen.first_position, lastPosition: seen.last_position,
+          stream: part.stream, firstPosition: seen.first_position, lastPosition: seen.last_position,
           nextExpectedVersion: seen.version, duplicate: true,
-          events: s.range.all(seen.first_position, seen.last_position).filter((r) => r.stream === item.stream).map(rowToEvent),
+          events: s.range.all(seen.first_position, seen.last_position).filter((r) => r.stream === part.stream).map(rowToEvent),
         };
       }
     }
-    const current = s.streamVersion.get(item.stream)?.version ?? 0;
-    checkExpected(item.stream, item.expected, current);
+    const current = s.streamVersion.get(part.stream)?.version ?? 0;
+    checkExpected(part.stream, part.expected, current);
     const now = Math.max(Date.now(), this.#lastRecordedAt);
     this.#lastRecordedAt = now;
     const events: StoredEvent[] = [];
     let version = current;
-    for (let i = 0; i < item.serialized.length; i++) {
-      const e = item.serialized[i]!;
+    for (let i = 0; i < part.serialized.length; i++) {
+      const e = part.serialized[i]!;
       version += 1;
-      const info = s.insertEvent.run(item.stream, version, e.type, e.data, item.metadata, now);
+      const info = s.insertEvent.run(part.stream, version, e.type, e.data, item.metadata, now);
       const position = Number(info.lastInsertRowid);
       for (const sha of e.blobs) s.insertBlobRef.run(position, sha);
       events.push({
-        position, stream: item.stream, streamPosition: version, type: e.type,
+        position, stream: part.stream, streamPosition: version, type: e.type,
         // The caller's object, not a re-parse: it was validated and is what was serialized.
-        data: item.events[i]!.data, metadata: item.meta, recordedAt: now,
+        data: part.events[i]!.data, metadata: item.meta, recordedAt: now,
       });
     }
     const first = events[0]!.position;
     const last = events[events.length - 1]!.position;
-    s.upsertStream.run(item.stream, version, last);
-    if (item.idempotencyKey !== undefined) s.insertIdempotency.run(item.idempotencyKey, item.stream, first, last, version, now);
-    return { stream: item.stream, firstPosition: first, lastPosition: last, nextExpectedVersion: version, duplicate: false, events };
+    s.upsertStream.run(part.stream, version, last);
+    if (item.idempotencyKey !== undefined) s.insertIdempotency.run(item.idempotencyKey, part.stream, first, last, version, now);
+    return { stream: part.stream, firstPosition: first, lastPosition: last, nextExpectedVersion: version, duplicate: false, events };
   }
 
   /** Waits until everything queued so far is committed or failed; used at shutdown. */
@@ -308,10 +365,14 @@ export class EventLog {
   readAllSync(after: number, limit: number, types?: readonly string[], upToPosition = Number.MAX_SAFE_INTEGER): StoredEvent[] {
     if (!types) return this.#stmts.page.all(after, upToPosition, limit).map(rowToEvent);
     if (types.length === 0) return [];
-    const placeholders = types.map(() => '?').join(',');
-    const stmt = this.#db.raw.prepare<unknown[], Row>(
-      `select * from core_events where position > ? and position <= ? and type in (${placeholders}) order by position limit ?`,
-    );
+    const key = types.join(',');
+    let stmt = this.#typedPages.get(key);
+    if (!stmt) {
+      stmt = this.#db.raw.prepare<unknown[], Row>(
+        `select * from core_events where position > ? and position <= ? and type in (${types.map(() => '?').join(',')}) order by position limit ?`,
+      );
+      this.#typedPages.set(key, stmt);
+    }
     return stmt.all(after, upToPosition, ...types, limit).map(rowToEvent);
   }
 

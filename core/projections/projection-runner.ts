@@ -42,6 +42,7 @@ export class ProjectionRunner {
     const existing = this.#entries.get(projection.name);
     if (existing) throw new Error(`duplicate projection "${projection.name}": declared by ${existing.owner} and ${owner}`);
     if (!Number.isInteger(projection.version) || projection.version < 1) throw new Error(`projection "${projection.name}" needs a positive integer version`);
+    if (!projection.handle && !projection.handleBatch) throw new Error(`projection "${projection.name}" needs handle or handleBatch`);
     this.#entries.set(projection.name, { owner, projection });
     if ((projection.mode ?? 'inline') === 'inline') {
       for (const t of projection.handles) {
@@ -59,14 +60,14 @@ export class ProjectionRunner {
 
   /** The hook the event log runs inside each append's savepoint. */
   readonly inlineHook = async (events: StoredEvent[], db: Kysely<any>): Promise<void> => {
+    const perProjection = new Map<Projection, StoredEvent[]>();
     for (const e of events) {
-      const list = this.#inlineByType.get(e.type);
-      if (!list) continue;
-      for (const p of list) {
-        const r = p.handle(e, db);
-        if (r) await r;
+      for (const p of this.#inlineByType.get(e.type) ?? []) {
+        const list = perProjection.get(p);
+        if (list) list.push(e); else perProjection.set(p, [e]);
       }
     }
+    for (const [p, list] of perProjection) await dispatch(p, list, db);
     this.#setInlinePositions?.(events[events.length - 1]!.position);
   };
 
@@ -177,10 +178,7 @@ export class ProjectionRunner {
         const from = row?.position ?? 0;
         const head = this.#log.headSync();
         const events = this.#log.readAllSync(from, ASYNC_PAGE_SIZE, p.handles, head);
-        for (const e of events) {
-          const r = p.handle(e, conn);
-          if (r) await r;
-        }
+        if (events.length > 0) await dispatch(p, events, conn);
         const full = events.length === ASYNC_PAGE_SIZE;
         const reached = full ? events[events.length - 1]!.position : head;
         raw.prepare('update core_projections set position = ?, updated_at = ? where name = ?').run(reached, Date.now(), p.name);
@@ -222,14 +220,30 @@ export async function replayInto(log: EventLog, db: Kysely<any>, list: readonly 
   let from = after;
   for (;;) {
     const page = log.readAllSync(from, REPLAY_PAGE_SIZE, types, upTo);
+    const perProjection = new Map<Projection, StoredEvent[]>();
     for (const e of page) {
       for (const p of byType.get(e.type)!) {
-        const r = p.handle(e, db);
-        if (r) await r;
-        if (counts) counts.set(p.name, (counts.get(p.name) ?? 0) + 1);
+        const list = perProjection.get(p);
+        if (list) list.push(e); else perProjection.set(p, [e]);
       }
+    }
+    for (const [p, list] of perProjection) {
+      await dispatch(p, list, db);
+      if (counts) counts.set(p.name, (counts.get(p.name) ?? 0) + list.length);
     }
     if (page.length < REPLAY_PAGE_SIZE) return;
     from = page[page.length - 1]!.position;
+  }
+}
+
+/** Hands events to a projection: in one batch when it can take one, else one by one. */
+async function dispatch(p: Projection, events: readonly StoredEvent[], db: Kysely<any>): Promise<void> {
+  if (p.handleBatch) {
+    await p.handleBatch(events, db);
+    return;
+  }
+  for (const e of events) {
+    const r = p.handle!(e, db);
+    if (r) await r;
   }
 }

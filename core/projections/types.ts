@@ -17,7 +17,15 @@ export interface Projection {
   mode?: 'inline' | 'async';
   /** Extra setup after truncate (tables come from migrations). */
   init?(db: Kysely<any>): Promise<void>;
-  handle(event: StoredEvent, db: Kysely<any>): Promise<void> | void;
+  /** One event at a time. Give this or handleBatch (or both: handleBatch wins). */
+  handle?(event: StoredEvent, db: Kysely<any>): Promise<void> | void;
+  /**
+   * Several events at once, in position order (a replay page, an append's events):
+   * lets a projection write one multi-row statement instead of one per event, which is
+   * what makes rebuilds of large logs fast. Must give the same rows as handling the
+   * events one by one.
+   */
+  handleBatch?(events: readonly StoredEvent[], db: Kysely<any>): Promise<void> | void;
   /** Empties every table the projection writes. */
   truncate(db: Kysely<any>): Promise<void>;
 }

@@ -1,0 +1,41 @@
+// `npm run bench`: the figures the issues ask for, measured on this machine.
+// Results are printed and written to .bench/results.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tempDir } from '../../core/testing/temp-dir.ts';
+import { benchAppends, benchRawInserts, benchReplay } from './event-log.bench.ts';
+
+const only = process.argv.slice(2);
+const want = (name: string) => only.length === 0 || only.includes(name);
+const results: Record<string, number | string> = {};
+const put = (k: string, v: number | string) => { results[k] = typeof v === 'number' ? Math.round(v * 100) / 100 : v; console.log(`${k.padEnd(48)} ${results[k]}`); };
+
+if (want('appends')) {
+  const raw = benchRawInserts(3);
+  const single = await benchAppends(1, 3);
+  const multi = await benchAppends(32, 5);
+  put('appends.raw_sqlite_durable_inserts_per_s', raw);
+  put('appends.single_writer_events_per_s', single);
+  put('appends.32_writers_events_per_s', multi);
+  put('appends.32_writers_vs_raw_ratio', multi / raw);
+}
+if (want('replay')) {
+  put('replay.per_event_handler_events_per_s', await benchReplay(500_000, 'handle'));
+  put('replay.batch_handler_events_per_s', await benchReplay(500_000, 'batch'));
+}
+if (want('restore')) {
+  const { benchInstanceRestore } = await import('./restore.bench.ts');
+  const r = await benchInstanceRestore(1_000_000);
+  put('restore.1M_log_to_middle_seconds', r.seconds);
+  put('restore.events_copied', r.events);
+}
+if (want('rss')) {
+  const { benchIdleRss } = await import('./rss.bench.ts');
+  put('rss.idle_server_mb', await benchIdleRss());
+}
+if (want('blobs')) {
+  const { benchBlobs } = await import('../../core/blobs/blob-store.bench.ts');
+  const d = tempDir('cairn-bench-');
+  try { for (const [k, v] of Object.entries(await benchBlobs(d.path))) put(`blobs.${k}`, v); } finally { d.remove(); }
+}
+mkdirSync('.bench', { recursive: true });
+writeFileSync('.bench/results.json', `${JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);
