@@ -24,6 +24,7 @@ import type { AuthService } from './identity/auth-service.ts';
 import type { IdentityApi } from './identity/identity-api.ts';
 import { createIdentity, identityEventTypes, identityMigrations, identityProjections } from './identity/index.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { loadOrCreateTlsPair } from './net/tls-pair.ts';
 import type { CoreServices, ServiceLookup } from './plugins/define-plugin.ts';
 import { importPlugins, pickServices, PluginLoadError, registerPlugins, type LoadedPlugin } from './plugins/load-plugins.ts';
 import { ProjectionRunner } from './projections/projection-runner.ts';
@@ -86,6 +87,10 @@ async function boot(config: ResolvedConfig, db: Db, logger: Logger, opts: OpenOp
     if (stray.length > 0) throw new PluginLoadError(`plugin "${p.def.id}" created tables outside its "${p.def.id}_" prefix: ${stray.join(', ')}`);
   }
 
+  const tls = await loadOrCreateTlsPair({
+    dataDir: config.dataDir, hostname: config.hostname,
+    ...(config.tlsCert ? { certPath: config.tlsCert } : {}), ...(config.tlsKey ? { keyPath: config.tlsKey } : {}),
+  });
   const blobs = new BlobStore(join(config.dataDir, 'blobs'));
   await blobs.init();
   const log = new EventLog(db, registry);
@@ -121,7 +126,7 @@ async function boot(config: ResolvedConfig, db: Db, logger: Logger, opts: OpenOp
     },
   };
   const base: Omit<CoreServices, 'config' | 'logger'> = {
-    db: db.kysely, events: log, feed, blobs, appliance: config, auth, services: lookup,
+    db: db.kysely, events: log, feed, blobs, appliance: config, auth, services: lookup, tls,
   };
   const started: LoadedPlugin[] = [];
   try {

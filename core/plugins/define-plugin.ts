@@ -9,6 +9,7 @@ import type { CairnEnv } from '../http/env.ts';
 import type { AuthService } from '../identity/auth-service.ts';
 import type { Logger } from '../logger.ts';
 import type { Projection } from '../projections/types.ts';
+import type { TlsPair } from '../net/tls-pair.ts';
 import type { ResolvedConfig } from '../config/load-config.ts';
 
 /** What core offers; a plugin names the ones it uses in `needs` and receives only those. */
@@ -26,6 +27,8 @@ export interface CoreServices {
   auth: AuthService;
   /** Services other plugins provide (`r.provide`). */
   services: ServiceLookup;
+  /** The TLS certificate and key (operator's, or self-signed and generated on first start). */
+  tls: TlsPair;
 }
 
 export type CoreServiceName = keyof CoreServices;

@@ -46,6 +46,9 @@ export function createNotesService(deps: { events: EventLog; db: Kysely<any>; au
     async remove(owner: string, noteId: string, metadata: EventMetadata) {
       await run(owner, noteId, { type: 'delete' }, metadata);
     },
+    async undelete(owner: string, noteId: string, metadata: EventMetadata) {
+      await run(owner, noteId, { type: 'undelete' }, metadata);
+    },
     async list(owner: string, opts: { deleted?: boolean } = {}): Promise<NoteRow[]> {
       let q = deps.db.selectFrom('notes_notes').selectAll().where('owner', '=', owner);
       q = opts.deleted ? q.where('deleted_at', 'is not', null) : q.where('deleted_at', 'is', null);

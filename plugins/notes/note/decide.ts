@@ -6,7 +6,9 @@ import { evolveNote, initialNote, type NoteState } from './state.ts';
 export type NoteCommand =
   | { type: 'create'; noteId: string; owner: string; title: string; body: string }
   | { type: 'edit'; title: string; body: string }
-  | { type: 'delete' };
+  | { type: 'delete' }
+  /** Bring a deleted note back with the content it had (from "recently deleted"). */
+  | { type: 'undelete' };
 
 const MAX_TITLE = 200; // a title is a line in a list, not a document
 
@@ -32,6 +34,10 @@ export function decideNote(command: NoteCommand, state: NoteState): NotesEvent[]
     case 'delete':
       if (!state || state.deleted) return [];
       return [{ type: 'notes.NoteDeleted', data: { noteId: state.id } }];
+    case 'undelete':
+      if (!state) throw new NotFoundError('no such note');
+      if (!state.deleted) return [];
+      return [{ type: 'notes.NoteRestored', data: { noteId: state.id, owner: state.owner, title: state.title, body: state.body } }];
   }
 }
 
