@@ -34,7 +34,9 @@ export interface AuthService {
   /**
    * Checks an account password or an app password. Failures are throttled per login and
    * per IP. Throws UnauthorizedError (wrong credentials, removed user) or RateLimitedError.
-   * Account passwords are accepted for 'web'; app passwords for every protocol.
+   * The browser ('web') takes only the account password: a leaked device password must
+   * not open the account page where new app passwords are made. Every other protocol
+   * takes app passwords and the account password.
    */
   authenticate(login: string, secret: string, ctx: { protocol: Protocol; ip: string }): Promise<AuthenticatedUser>;
   userById(id: string): Promise<SessionUser | undefined>;
