@@ -1,0 +1,78 @@
+// The appliance's HTTP app: core middleware, the pages core owns (login, account),
+// static assets, and every plugin's sub-app mounted at /<id>.
+//
+// Order matters: request id and security headers wrap everything (error responses
+// included); /healthz and static assets answer before any session lookup; then
+// session → CSRF → page renderer run for every other route, plugins included.
+import { Hono } from 'hono';
+import type { ResolvedConfig } from '../config/load-config.ts';
+import type { AuthService } from '../identity/auth-service.ts';
+import type { IdentityApi } from '../identity/identity-api.ts';
+import type { Logger } from '../logger.ts';
+import type { NavItem } from '../plugins/define-plugin.ts';
+import { csrfProtection } from './csrf.ts';
+import type { CairnEnv } from './env.ts';
+import { errorHandler, notFoundHandler } from './error-handler.tsx';
+import { pageRenderer } from './page-renderer.ts';
+import { requestId } from './request-id.ts';
+import { accountRoutes } from './routes/account.tsx';
+import { loginRoutes } from './routes/login.tsx';
+import { securityHeaders } from './security-headers.ts';
+import { session } from './session.ts';
+import { staticRoutes } from './static-routes.ts';
+
+export interface HttpDeps {
+  config: ResolvedConfig;
+  logger: Logger;
+  identity: IdentityApi;
+  auth: AuthService;
+  /** From plugins, sorted by order. */
+  nav: NavItem[];
+  /** Each mounted at /<id>. */
+  plugins: { id: string; app: Hono<CairnEnv> }[];
+  /** Extra fields for /healthz (e.g. log position). */
+  health(): Promise<Record<string, unknown>>;
+  /** True when the UI is served over TLS. */
+  secureCookies: boolean;
+}
+
+/** Paths core owns; a plugin id equal to one of them would shadow core routes. */
+const RESERVED = new Set(['static', 'login', 'logout', 'account', 'healthz', 'manifest.webmanifest', 'sw.js', 'favicon.ico']);
+
+export function createHttpApp(deps: HttpDeps): Hono<CairnEnv> {
+  const { logger, nav } = deps;
+  const app = new Hono<CairnEnv>();
+  app.onError(errorHandler({ logger, nav }));
+  app.notFound(notFoundHandler({ nav }));
+
+  app.use('*', requestId());
+  app.use('*', securityHeaders({ hsts: deps.secureCookies }));
+
+  app.get('/healthz', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    try {
+      return c.json({ status: 'ok', ...(await deps.health()) });
+    } catch (err) {
+      logger.error({ err, requestId: c.var.requestId }, 'health check failed');
+      return c.json({ status: 'error', requestId: c.var.requestId }, 503);
+    }
+  });
+  app.route('/', staticRoutes());
+
+  app.use('*', session({ identity: deps.identity, secureCookies: deps.secureCookies }));
+  app.use('*', csrfProtection({ secureCookies: deps.secureCookies, publicUrl: deps.config.publicUrl }));
+  app.use('*', pageRenderer(nav));
+
+  app.get('/', (c) => {
+    if (!c.var.user) return c.redirect('/login', 302);
+    return c.redirect(nav[0]?.href ?? '/account', 302);
+  });
+  app.route('/', loginRoutes(deps));
+  app.route('/', accountRoutes(deps));
+
+  for (const p of deps.plugins) {
+    if (RESERVED.has(p.id)) throw new Error(`plugin id "${p.id}" is reserved for core's own pages`);
+    app.route(`/${p.id}`, p.app);
+  }
+  return app;
+}

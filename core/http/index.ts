@@ -1,0 +1,12 @@
+export { createHttpApp, type HttpDeps } from './create-http-app.ts';
+export type { CairnEnv } from './env.ts';
+export { requireUser, loginUrl } from './require-user.ts';
+export { uiActor } from './actor.ts';
+export { clientIp } from './client-ip.ts';
+export { isHtmx, wantsJson } from './wants-json.ts';
+export { safeNext } from './safe-next.ts';
+export { CSRF_FIELD, CSRF_HEADER } from './csrf.ts';
+export { SESSION_COOKIE } from './session.ts';
+export { isDavPath } from './is-dav-path.ts';
+export { errorResponse, toPublicError, type PublicError } from './error-handler.tsx';
+export type { PageProps } from './page-renderer.ts';
