@@ -30,7 +30,9 @@ if (want('restore')) {
 }
 if (want('rss')) {
   const { benchIdleRss } = await import('./rss.bench.ts');
-  put('rss.idle_server_mb', await benchIdleRss());
+  const rss = await benchIdleRss();
+  put('rss.idle_server_first_start_mb', rss.firstStart);
+  put('rss.idle_server_restart_mb', rss.restart);
 }
 if (want('blobs')) {
   const { benchBlobs } = await import('../../core/blobs/blob-store.bench.ts');

@@ -6,11 +6,20 @@ import { tempDir } from '../../core/testing/temp-dir.ts';
 
 const SETTLE_MS = 3_000;
 
-export async function benchIdleRss(): Promise<number> {
+/** Idle RSS (MB) at the first start (which also hashes the owner's password and makes the TLS pair) and at a restart. */
+export async function benchIdleRss(): Promise<{ firstStart: number; restart: number }> {
   const dir = tempDir('cairn-bench-');
+  try {
+    const firstStart = await idleRss(dir.path);
+    const restart = await idleRss(dir.path);
+    return { firstStart, restart };
+  } finally { dir.remove(); }
+}
+
+async function idleRss(dataDir: string): Promise<number> {
   const root = join(import.meta.dirname, '../..');
   const child = spawn(process.execPath, [join(root, 'scripts/cairn.js'), 'start'], {
-    env: { ...process.env, CAIRN_DATA_DIR: dir.path, CAIRN_HTTP_PORT: '0', CAIRN_SMTP_PORT: '0', CAIRN_SUBMISSION_PORT: '0', CAIRN_SUBMISSIONS_PORT: '0', CAIRN_IMAP_PORT: '0', CAIRN_IMAPS_PORT: '0', CAIRN_LOG_LEVEL: 'warn' },
+    env: { ...process.env, CAIRN_DATA_DIR: dataDir, CAIRN_HTTP_PORT: '0', CAIRN_SMTP_PORT: '0', CAIRN_SUBMISSION_PORT: '0', CAIRN_SUBMISSIONS_PORT: '0', CAIRN_IMAP_PORT: '0', CAIRN_IMAPS_PORT: '0', CAIRN_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
@@ -26,6 +35,5 @@ export async function benchIdleRss(): Promise<number> {
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
-    dir.remove();
   }
 }
