@@ -84,10 +84,10 @@ async function withAppliance<T>(fn: (a: Appliance) => Promise<T>): Promise<T> {
   }
 }
 
-function printOwner(a: Appliance): void {
+function printOwner(a: Appliance, base = a.config.publicUrl): void {
   const o = a.createdOwner!;
   console.log('Created the organization and its owner account.');
-  console.log(`  Log in at ${a.config.publicUrl}/login as ${o.email}`);
+  console.log(`  Log in at ${base}/login as ${o.email}`);
   console.log(`  Password: ${o.password}`);
   console.log('  (shown once; change it on the account page or with `npx cairn user passwd`)');
 }
@@ -103,8 +103,10 @@ async function start(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const a = await openAppliance(config, { logger });
   console.log(`Cairn — data in ${config.dataDir}`);
-  if (a.createdOwner) printOwner(a);
   const listening = await a.start();
+  // With an ephemeral port (0) the configured URL is no use: point at the real address.
+  const http = listening.find((l) => l.name === 'http')!.address;
+  if (a.createdOwner) printOwner(a, config.httpPort === 0 && !process.env.CAIRN_PUBLIC_URL ? http : config.publicUrl);
   for (const l of listening) console.log(`listening ${l.name} ${l.address}`);
   console.log('Ready.');
   let stopping = false;

@@ -21,7 +21,7 @@ export default definePlugin({
     r.events(notesEvents);
     r.migrations([createNotes]);
     r.projection(notesList);
-    r.nav({ label: 'Notes', href: '/notes', icon: '🗒', order: 60 });
+    r.nav({ label: 'Notes', href: '/notes', icon: '✎', order: 60 });
     r.app(notesRoutes(notes));
     r.provide('service', notes);
   },

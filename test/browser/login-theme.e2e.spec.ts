@@ -2,88 +2,16 @@
 // real Chromium: sign in through the login page, switch themes on the account page
 // (checking the computed colours and that the choice survives a reload), and create
 // an app password that is shown once. Screenshots go to test-results/.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium, SHOTS, startAppliance, stopAppliance, type Started } from './harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = resolve(import.meta.dirname, '../..');
-const SHOTS = join(ROOT, 'test-results');
-/** How long the appliance may take to print `Ready.` (first start creates the database). */
-const START_TIMEOUT_MS = 60_000;
 /** The palettes' --bg values in app.css. */
 const LIGHT_BG = 'rgb(245, 246, 248)';
 const DARK_BG = 'rgb(16, 20, 24)';
-
-interface Started {
-  child: ChildProcess;
-  baseUrl: string;
-  email: string;
-  password: string;
-  output: string[];
-}
-
-function startAppliance(dataDir: string): Promise<Started> {
-  const child = spawn(process.execPath, [join(ROOT, 'scripts/cairn.js'), 'start'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      CAIRN_DATA_DIR: dataDir,
-      CAIRN_HTTP_PORT: '0',
-      CAIRN_SMTP_PORT: '0',
-      CAIRN_SUBMISSION_PORT: '0',
-      CAIRN_SUBMISSIONS_PORT: '0',
-      CAIRN_IMAP_PORT: '0',
-      CAIRN_IMAPS_PORT: '0',
-      CAIRN_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  return new Promise((resolvePromise, reject) => {
-    let password: string | undefined;
-    let email: string | undefined;
-    let baseUrl: string | undefined;
-    const timer = setTimeout(() => fail(new Error(`the appliance did not print "Ready." within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
-    function fail(e: Error) {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(new Error(`${e.message}\n--- appliance output ---\n${output.join('\n')}`));
-    }
-    child.on('error', fail);
-    child.on('exit', (code, signal) => fail(new Error(`the appliance exited early (code ${code}, signal ${signal})`)));
-    createInterface({ input: child.stderr! }).on('line', (line) => output.push(`[stderr] ${line}`));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      output.push(line);
-      const text = line.trim();
-      password ??= /^Password: (\S+)/.exec(text)?.[1];
-      email ??= /^Log in at \S+ as (\S+)/.exec(text)?.[1];
-      baseUrl ??= /^listening http (http:\/\/\S+)/.exec(text)?.[1];
-      if (text === 'Ready.') {
-        clearTimeout(timer);
-        child.removeAllListeners('exit');
-        if (!password || !email || !baseUrl) {
-          fail(new Error('the appliance is ready but did not print the owner\'s password, login and HTTP address'));
-          return;
-        }
-        resolvePromise({ child, baseUrl, email, password, output });
-      }
-    });
-  });
-}
-
-async function stopAppliance(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timeout = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timeout);
-}
 
 async function background(page: Page): Promise<string> {
   return page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -98,16 +26,9 @@ describe('browser: sign in, theme, app password', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is not installed at ${CHROMIUM}. Install it with \`apt-get install -y chromium\` (CI does this in .ci/run).`);
-    }
-    mkdirSync(SHOTS, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), 'cairn-browser-'));
     app = await startAppliance(dataDir);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1200, height: 900 }, colorScheme: 'light' });
     page = await context.newPage();
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });

@@ -21,6 +21,12 @@ afterAll(() => a.close());
 const noteIds = (html: string) => [...html.matchAll(/data-note-id="([^"]+)"/g)].map((m) => m[1]!);
 
 describe('notes pages', () => {
+  it('shows only its own success messages, never text from the link', async () => {
+    const html = await alice.page('/notes?done=Your%20account%20is%20locked%2C%20call%20us');
+    expect(html).not.toContain('account is locked');
+    expect(await alice.page('/notes?done=added')).toContain('Note added');
+  });
+
   it('sends signed-out visitors to the login page', async () => {
     const res = await new TestClient(a.app, 'http://example.test').get('/notes');
     expect(res.status).toBe(302);

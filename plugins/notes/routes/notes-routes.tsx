@@ -23,6 +23,14 @@ function restorePoint(preset: string | undefined, at: string | undefined, now = 
   return { point: { time: new Date(now - ms) }, iso: new Date(now - ms).toISOString() };
 }
 
+const DONE = {
+  added: 'Note added',
+  saved: 'Note saved',
+  deleted: 'Note deleted — find it under “Recently deleted”',
+  undeleted: 'Note restored',
+  restored: 'Notes restored',
+} as const;
+
 export function notesRoutes(service: () => NotesService): Hono<CairnEnv> {
   const app = new Hono<CairnEnv>();
   app.use('*', requireUser);
@@ -34,7 +42,7 @@ export function notesRoutes(service: () => NotesService): Hono<CairnEnv> {
     return c.render(<NotesPage notes={notes} deleted={deleted} csrfToken={c.var.csrfToken} {...extra} />, { title: 'Notes' });
   };
   // Commands answer with the page and a flash when they fail, a redirect when they succeed.
-  const act = async (c: Context<CairnEnv>, fn: () => Promise<unknown>, done: string) => {
+  const act = async (c: Context<CairnEnv>, fn: () => Promise<unknown>, done: keyof typeof DONE) => {
     try {
       await fn();
       return c.redirect(`/notes?done=${encodeURIComponent(done)}`, 303);
@@ -45,12 +53,13 @@ export function notesRoutes(service: () => NotesService): Hono<CairnEnv> {
   };
 
   app.get('/', (c) => {
-    const done = c.req.query('done');
-    return page(c, done ? { flash: { kind: 'success', text: done } } : {});
+    // Only known keys: a crafted link must not be able to put its own words on the page.
+    const text = DONE[c.req.query('done') as keyof typeof DONE];
+    return page(c, text ? { flash: { kind: 'success', text } } : {});
   });
   app.post('/', async (c) => {
     const f = await c.req.parseBody();
-    return act(c, () => service().create(c.var.user!.id, { title: String(f.title ?? ''), body: String(f.body ?? '') }, metadata(c)), 'Note added');
+    return act(c, () => service().create(c.var.user!.id, { title: String(f.title ?? ''), body: String(f.body ?? '') }, metadata(c)), 'added');
   });
   app.get('/restore', async (c) => {
     try {
@@ -67,13 +76,13 @@ export function notesRoutes(service: () => NotesService): Hono<CairnEnv> {
     return act(c, async () => {
       const { point } = restorePoint(undefined, String(f.at ?? ''));
       await service().restore(c.var.user!.id, point, metadata(c));
-    }, 'Notes restored');
+    }, 'restored');
   });
   app.post('/:id', async (c) => {
     const f = await c.req.parseBody();
-    return act(c, () => service().edit(c.var.user!.id, c.req.param('id'), { title: String(f.title ?? ''), body: String(f.body ?? '') }, metadata(c)), 'Note saved');
+    return act(c, () => service().edit(c.var.user!.id, c.req.param('id'), { title: String(f.title ?? ''), body: String(f.body ?? '') }, metadata(c)), 'saved');
   });
-  app.post('/:id/delete', (c) => act(c, () => service().remove(c.var.user!.id, c.req.param('id'), metadata(c)), 'Note deleted'));
-  app.post('/:id/undelete', (c) => act(c, () => service().undelete(c.var.user!.id, c.req.param('id'), metadata(c)), 'Note restored'));
+  app.post('/:id/delete', (c) => act(c, () => service().remove(c.var.user!.id, c.req.param('id'), metadata(c)), 'deleted'));
+  app.post('/:id/undelete', (c) => act(c, () => service().undelete(c.var.user!.id, c.req.param('id'), metadata(c)), 'undeleted'));
   return app;
 }

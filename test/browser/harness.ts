@@ -1,0 +1,92 @@
+// What the browser specs share: the whole appliance as a child process
+// (`node scripts/cairn.js start`, the owner's credentials read from its output) and
+// Debian's Chromium driven through playwright-core.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium, type Browser } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const SHOTS = join(ROOT, 'test-results');
+/** How long the appliance may take to print `Ready.` (first start creates the database). */
+const START_TIMEOUT_MS = 60_000;
+
+export interface Started {
+  child: ChildProcess;
+  baseUrl: string;
+  email: string;
+  password: string;
+  output: string[];
+}
+
+export function startAppliance(dataDir: string): Promise<Started> {
+  const child = spawn(process.execPath, [join(ROOT, 'scripts/cairn.js'), 'start'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      CAIRN_DATA_DIR: dataDir,
+      CAIRN_HTTP_PORT: '0',
+      CAIRN_SMTP_PORT: '0',
+      CAIRN_SUBMISSION_PORT: '0',
+      CAIRN_SUBMISSIONS_PORT: '0',
+      CAIRN_IMAP_PORT: '0',
+      CAIRN_IMAPS_PORT: '0',
+      CAIRN_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  return new Promise((resolvePromise, reject) => {
+    let password: string | undefined;
+    let email: string | undefined;
+    let baseUrl: string | undefined;
+    const timer = setTimeout(() => fail(new Error(`the appliance did not print "Ready." within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    function fail(e: Error) {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`${e.message}\n--- appliance output ---\n${output.join('\n')}`));
+    }
+    child.on('error', fail);
+    child.on('exit', (code, signal) => fail(new Error(`the appliance exited early (code ${code}, signal ${signal})`)));
+    createInterface({ input: child.stderr! }).on('line', (line) => output.push(`[stderr] ${line}`));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      output.push(line);
+      const text = line.trim();
+      password ??= /^Password: (\S+)/.exec(text)?.[1];
+      email ??= /^Log in at \S+ as (\S+)/.exec(text)?.[1];
+      baseUrl ??= /^listening http (http:\/\/\S+)/.exec(text)?.[1];
+      if (text === 'Ready.') {
+        clearTimeout(timer);
+        child.removeAllListeners('exit');
+        if (!password || !email || !baseUrl) {
+          fail(new Error('the appliance is ready but did not print the owner\'s password, login and HTTP address'));
+          return;
+        }
+        resolvePromise({ child, baseUrl, email, password, output });
+      }
+    });
+  });
+}
+
+export async function stopAppliance(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const timeout = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timeout);
+}
+
+/** Chromium as the tests run it: headless, no sandbox (root in CI), no background traffic. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is not installed at ${CHROMIUM}. Install it with \`apt-get install -y chromium\` (CI does this in .ci/run).`);
+  }
+  mkdirSync(SHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
