@@ -116,6 +116,11 @@ describe('browser: sign in, theme, app password', () => {
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await p.screenshot({ path: join(SHOTS, 'account-phone.png'), fullPage: true });
+    // "Automatic" follows the phone's dark preference.
+    await p.waitForFunction(() => 'htmx' in window);
+    await p.click('#appearance button[value=auto]');
+    await p.waitForFunction(() => document.documentElement.dataset.theme === 'auto');
+    await expect.poll(() => background(p)).toBe(DARK_BG);
     await p.goto(`${app!.baseUrl}/no-such-page`);
     await p.screenshot({ path: join(SHOTS, 'not-found-phone.png'), fullPage: true });
     await phone.close();
