@@ -28,8 +28,11 @@ import { loadOrCreateTlsPair } from './net/tls-pair.ts';
 import type { CoreServices, ServiceLookup } from './plugins/define-plugin.ts';
 import { importPlugins, pickServices, PluginLoadError, registerPlugins, type LoadedPlugin } from './plugins/load-plugins.ts';
 import { ProjectionRunner } from './projections/projection-runner.ts';
+import { collectBlobGarbage } from './restore/blob-gc.ts';
 
 export const DATABASE_FILE = 'cairn.db';
+/** How often the running server collects unreferenced blobs (the CLI's `gc` does it on demand). */
+export const BLOB_GC_INTERVAL_MS = 6 * 3600_000;
 /** How long in-flight HTTP requests and protocol sessions get to finish at shutdown. */
 export const SHUTDOWN_GRACE_MS = 5_000;
 
@@ -109,7 +112,7 @@ async function boot(config: ResolvedConfig, db: Db, logger: Logger, opts: OpenOp
   for (const p of identityProjections) projections.add('identity', p);
   for (const p of plugins) for (const proj of p.projections) projections.add(p.def.id, proj);
   const prepared = await projections.prepare();
-  if (prepared.rebuilt.length > 0) logger.info({ projections: prepared.rebuilt }, 'projections rebuilt by replay');
+  if (prepared.rebuilt.length > 0 && (await log.head()) > 0) logger.info({ projections: prepared.rebuilt }, 'projections rebuilt by replay');
 
   const { api: identity, auth } = createIdentity({ log, db: db.kysely, logger });
   const init = await identity.initialize({ hostname: config.hostname, retentionDays: config.retentionDays }, { actor: 'system', source: 'system' });
@@ -163,6 +166,16 @@ async function boot(config: ResolvedConfig, db: Db, logger: Logger, opts: OpenOp
       const port = typeof addr === 'object' && addr ? addr.port : config.httpPort;
       running.push({ name: 'http', close: () => closeHttp(server) });
       out.push({ name: 'http', address: `http://${config.bind.includes(':') ? `[${config.bind}]` : config.bind}:${port}` });
+      // Blob GC runs in the server process, where the blob store's per-blob lock also
+      // covers concurrent uploads; the grace period covers writes from other processes.
+      const gcTimer = setInterval(() => {
+        collectBlobGarbage(appliance).then(
+          (r) => { if (r.deleted > 0) logger.info(r, 'blob garbage collected'); },
+          (err: unknown) => logger.error({ err }, 'blob garbage collection failed'),
+        );
+      }, BLOB_GC_INTERVAL_MS);
+      gcTimer.unref();
+      running.push({ name: 'blob-gc', close: async () => clearInterval(gcTimer) });
       for (const p of plugins) {
         for (const l of p.listeners) {
           const handle = await l.start();

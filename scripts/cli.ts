@@ -29,6 +29,7 @@ const HELP = `Usage: cairn <command> [options]
   restore --at <ISO time|position> --out <dir>   build a data directory as of that moment
   backup --out <dir>                      consistent online copy of the data directory
   gc                                      delete blobs nothing references any more
+  retention [days]                        show or set the restore window (0 turns restore off)
 
 Environment: CAIRN_DATA_DIR (./data), CAIRN_CONFIG, CAIRN_HOSTNAME, CAIRN_BIND, CAIRN_*_PORT, ...
 (config/options.ts lists every option).`;
@@ -215,6 +216,16 @@ async function main(argv: string[]): Promise<number> {
       console.log(`Backed up ${r.events} events and ${r.blobs} blobs into ${r.outDir} in ${(r.ms / 1000).toFixed(2)} s`);
       return 0;
     }
+    case 'retention':
+      return withAppliance(async (a) => {
+        if (sub !== undefined) {
+          if (!/^\d+$/.test(sub)) throw new UsageError('retention <days> takes a whole number of days');
+          await a.identity.setRetention(Number(sub), CLI_ACTOR);
+        }
+        const days = await a.auth.retentionDays();
+        console.log(days === 0 ? 'Restore is off (retention 0 days)' : `Retention: ${days} days`);
+        return 0;
+      });
     case 'gc':
       return withAppliance(async (a) => {
         const r = await collectBlobGarbage(a);

@@ -49,6 +49,14 @@ describe('npx cairn', () => {
     expect(cairn(['user', 'frobnicate']).code).toBe(2);
   });
 
+  it('shows and sets the retention window', () => {
+    expect(cairn(['retention']).out).toContain('Retention: 30 days');
+    expect(cairn(['retention', '7']).out).toContain('Retention: 7 days');
+    expect(cairn(['retention', 'seven']).code).toBe(2);
+    expect(cairn(['retention', '0']).out).toContain('Restore is off');
+    expect(cairn(['retention', '30']).code).toBe(0);
+  });
+
   it('creates, lists and revokes app passwords', () => {
     const created = cairn(['app-password', 'create', 'alice@example.org', '--label', 'phone']);
     expect(created.code).toBe(0);
