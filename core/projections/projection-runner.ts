@@ -43,6 +43,10 @@ export class ProjectionRunner {
     if (existing) throw new Error(`duplicate projection "${projection.name}": declared by ${existing.owner} and ${owner}`);
     if (!Number.isInteger(projection.version) || projection.version < 1) throw new Error(`projection "${projection.name}" needs a positive integer version`);
     if (!projection.handle && !projection.handleBatch) throw new Error(`projection "${projection.name}" needs handle or handleBatch`);
+    if ((projection.mode ?? 'inline') === 'inline' && (projection.prepareBatch || projection.pageSize)) {
+      throw new Error(`projection "${projection.name}": prepareBatch and pageSize are for async projections (inline ones run inside the append)`);
+    }
+    if (projection.prepareBatch && !projection.handleBatch) throw new Error(`projection "${projection.name}": prepareBatch needs handleBatch`);
     this.#entries.set(projection.name, { owner, projection });
     if ((projection.mode ?? 'inline') === 'inline') {
       for (const t of projection.handles) {
@@ -168,18 +172,27 @@ export class ProjectionRunner {
     this.#asyncRunning.set(p.name, run);
   }
 
-  /** One page for one async projection; true when there may be more. */
+  /**
+   * One page for one async projection; true when there may be more. The page is read
+   * and prepared (blob reads, parsing) outside any write transaction; the write
+   * transaction only applies it, after checking nobody else moved the checkpoint.
+   */
   async #asyncStep(p: Projection): Promise<boolean> {
     const raw = this.#db.raw;
+    const pageSize = p.pageSize ?? ASYNC_PAGE_SIZE;
+    const { from, head, events } = await this.#db.kysely.connection().execute(async () => {
+      const from = raw.prepare<[string], { position: number }>('select position from core_projections where name = ?').get(p.name)?.position ?? 0;
+      const head = this.#log.headSync();
+      return { from, head, events: this.#log.readAllSync(from, pageSize, p.handles, head) };
+    });
+    const prepared = events.length > 0 && p.prepareBatch ? await p.prepareBatch(events) : undefined;
     return this.#db.kysely.connection().execute(async (conn) => {
       raw.exec('begin immediate');
       try {
-        const row = raw.prepare<[string], { position: number }>('select position from core_projections where name = ?').get(p.name);
-        const from = row?.position ?? 0;
-        const head = this.#log.headSync();
-        const events = this.#log.readAllSync(from, ASYNC_PAGE_SIZE, p.handles, head);
-        if (events.length > 0) await dispatch(p, events, conn);
-        const full = events.length === ASYNC_PAGE_SIZE;
+        const now = raw.prepare<[string], { position: number }>('select position from core_projections where name = ?').get(p.name)?.position ?? 0;
+        if (now !== from) { raw.exec('rollback'); return true; } // another process advanced it: read again
+        if (events.length > 0) await dispatch(p, events, conn, prepared);
+        const full = events.length === pageSize;
         const reached = full ? events[events.length - 1]!.position : head;
         raw.prepare('update core_projections set position = ?, updated_at = ? where name = ?').run(reached, Date.now(), p.name);
         raw.exec('commit');
@@ -228,7 +241,8 @@ export async function replayInto(log: EventLog, db: Kysely<any>, list: readonly 
       }
     }
     for (const [p, list] of perProjection) {
-      await dispatch(p, list, db);
+      // A rebuild holds the write lock anyway; prepared work is done in line here.
+      await dispatch(p, list, db, p.prepareBatch ? await p.prepareBatch(list) : undefined);
       if (counts) counts.set(p.name, (counts.get(p.name) ?? 0) + list.length);
     }
     if (page.length < REPLAY_PAGE_SIZE) return;
@@ -237,9 +251,9 @@ export async function replayInto(log: EventLog, db: Kysely<any>, list: readonly 
 }
 
 /** Hands events to a projection: in one batch when it can take one, else one by one. */
-async function dispatch(p: Projection, events: readonly StoredEvent[], db: Kysely<any>): Promise<void> {
+async function dispatch(p: Projection, events: readonly StoredEvent[], db: Kysely<any>, prepared?: unknown): Promise<void> {
   if (p.handleBatch) {
-    await p.handleBatch(events, db);
+    await p.handleBatch(events, db, prepared);
     return;
   }
   for (const e of events) {

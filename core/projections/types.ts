@@ -25,7 +25,14 @@ export interface Projection {
    * what makes rebuilds of large logs fast. Must give the same rows as handling the
    * events one by one.
    */
-  handleBatch?(events: readonly StoredEvent[], db: Kysely<any>): Promise<void> | void;
+  handleBatch?(events: readonly StoredEvent[], db: Kysely<any>, prepared?: unknown): Promise<void> | void;
+  /**
+   * Async projections only: slow work for a batch (reading blobs, parsing) done outside
+   * the write transaction; its result reaches handleBatch. Appends never wait on it.
+   */
+  prepareBatch?(events: readonly StoredEvent[]): Promise<unknown>;
+  /** Async projections only: events per transaction (default ASYNC_PAGE_SIZE). */
+  pageSize?: number;
   /** Empties every table the projection writes. */
   truncate(db: Kysely<any>): Promise<void>;
 }

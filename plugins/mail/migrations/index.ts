@@ -1,0 +1,7 @@
+import type { Migration } from '../../../core/db/migrations.ts';
+import { createMailStore } from './0001_mail_store.ts';
+
+/** The store's migrations; the SMTP queue and the search index add theirs beside them. */
+export function createStoreMigrations(): Migration[] {
+  return [createMailStore];
+}
