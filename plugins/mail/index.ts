@@ -3,12 +3,16 @@
 import { sql } from 'kysely';
 import { definePlugin } from '../../core/plugins/define-plugin.ts';
 import { mailStoreEvents } from './events.ts';
+import { createImapServer } from './imap/imap-server.ts';
 import { createMailStore } from './store/mail-store.ts';
 import { createStoreMigrations } from './migrations/index.ts';
 import { mailStoreProjection } from './projections/mail-store-projection.ts';
 import { searchMigrations } from './search/search-migrations.ts';
 import { createSearchProjection } from './search/search-projection.ts';
 import { createSearchService } from './search/search-service.ts';
+import { createMailSettings } from './settings/mail-settings-service.ts';
+import { mailSettingsEvents } from './settings/settings-events.ts';
+import { mailSettingsProjection, settingsMigration } from './settings/settings-projection.ts';
 
 export type MailStoreService = ReturnType<typeof createMailStore>;
 
@@ -20,11 +24,14 @@ export default definePlugin({
   register(r) {
     let store: MailStoreService | undefined;
     const mail = () => (store ??= createMailStore(r.services()));
-    r.events(mailStoreEvents);
+    let settings: ReturnType<typeof createMailSettings> | undefined;
+    const mailSettings = () => (settings ??= createMailSettings(r.services()));
+    r.events({ ...mailStoreEvents, ...mailSettingsEvents });
     let search: ReturnType<typeof createSearchService> | undefined;
     const searchService = () => (search ??= createSearchService(r.services().db));
-    r.migrations([...createStoreMigrations(), ...searchMigrations]);
+    r.migrations([...createStoreMigrations(), settingsMigration, ...searchMigrations]);
     r.projection(mailStoreProjection);
+    r.projection(mailSettingsProjection);
     r.projection(createSearchProjection({
       async readBlob(sha256) {
         const blobs = r.services().blobs;
@@ -33,6 +40,24 @@ export default definePlugin({
     }));
     r.provide('store', mail);
     r.provide('search', searchService);
+    r.provide('settings', mailSettings);
+
+    // One IMAP server for both ports, so per-user connection limits count both.
+    let imap: ReturnType<typeof createImapServer> | undefined;
+    const imapServer = () => (imap ??= (() => {
+      const s = r.services();
+      return createImapServer({ store: mail(), auth: s.auth, feed: s.feed, tls: s.tls, logger: s.logger.child({ protocol: 'imap' }), hostname: s.appliance.hostname, search: searchService() });
+    })());
+    for (const [name, tls] of [['imap', 'starttls'], ['imaps', 'implicit']] as const) {
+      r.listener({
+        name,
+        async start() {
+          const cfg = r.services().appliance;
+          const l = await imapServer().listen({ host: cfg.bind, port: name === 'imap' ? cfg.imapPort : cfg.imapsPort, tls });
+          return { close: () => l.close(), describe: () => `imap${tls === 'implicit' ? 's' : ''}://${l.host}:${l.port}` };
+        },
+      });
+    }
     // Blobs the read models still need: every stored message, and expunged ones that
     // can still be brought back from "recently deleted".
     r.blobRefs(async function* (db) {
