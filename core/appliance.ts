@@ -9,7 +9,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BlobStore } from './blobs/index.ts';
+import { BlobStore, InlineBlobs } from './blobs/index.ts';
 import type { ResolvedConfig } from './config/load-config.ts';
 import { coreMigrations } from './db/core-migrations.ts';
 import { runMigrations, tableNames } from './db/migrations.ts';
@@ -96,6 +96,8 @@ async function boot(config: ResolvedConfig, db: Db, logger: Logger, opts: OpenOp
   });
   const blobs = new BlobStore(join(config.dataDir, 'blobs'));
   await blobs.init();
+  const inlineBlobs = new InlineBlobs(db.raw);
+  blobs.attachInline(inlineBlobs);
   const log = new EventLog(db, registry);
   const projections = new ProjectionRunner(db, log, logger);
   const feed = new ChangeFeed(log, db, logger);
@@ -103,8 +105,10 @@ async function boot(config: ResolvedConfig, db: Db, logger: Logger, opts: OpenOp
     inline: projections.inlineHook,
     committed: (events) => { feed.publish(events); projections.notify(events); },
     async assertBlobs(shas) {
-      for (const sha of shas) if (!(await blobs.has(sha))) throw new ValidationError(`event refers to blob ${sha}, which is not stored`);
+      for (const sha of shas) if (!inlineBlobs.isStaged(sha) && !(await blobs.has(sha))) throw new ValidationError(`event refers to blob ${sha}, which is not stored`);
     },
+    persistBlobs: (shas) => inlineBlobs.persist(shas),
+    blobsCommitted: (shas) => inlineBlobs.committed(shas),
   });
   // Events another process appended reach async projections through the feed too.
   feed.subscribe({}, (events) => projections.notify(events));

@@ -26,6 +26,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { BlobIntegrityError, BlobNotFoundError, BlobTooLargeError, InvalidBlobIdError } from './errors.ts';
+import type { InlineBlobs } from './inline-blobs.ts';
 
 /** Default per-blob ceiling: well above any legitimate upload (disk images, long
  * videos in the drive), yet a runaway or hostile stream stops before filling the disk. */
@@ -116,6 +117,8 @@ export function assertBlobId(value: unknown): asserts value is string {
 export class BlobStore {
   readonly dir: string;
   readonly maxBlobBytes: number;
+  /** Small blobs in the database (see inline-blobs.ts); files only when absent. */
+  #inline: InlineBlobs | undefined;
   private readonly tmpDir: string;
   private readonly locks = new Map<string, Promise<void>>();
   /** Fan-out directories whose entries (and parents' entries) this process has fsynced. */
@@ -125,6 +128,22 @@ export class BlobStore {
     this.dir = path.resolve(dir);
     this.tmpDir = path.join(this.dir, TMP_DIR);
     this.maxBlobBytes = checkLimit(opts.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES, 'maxBlobBytes');
+  }
+
+  /** Keep small staged blobs in the database from now on. */
+  attachInline(inline: InlineBlobs): void {
+    this.#inline = inline;
+  }
+
+  /**
+   * For bytes already in memory: a small blob is staged and becomes durable together
+   * with the event that refers to it (one shared fsync); a large one is written as a
+   * file now. Either way, append the referring event before relying on the blob.
+   */
+  async stage(data: Buffer): Promise<BlobInfo> {
+    const staged = this.#inline?.stage(data);
+    if (staged) return { ...staged, created: true };
+    return this.write(data);
   }
 
   /** Create the directories and remove temporary files left over by a crash. */
@@ -186,6 +205,8 @@ export class BlobStore {
   }
 
   async stat(sha256: string): Promise<BlobStat | null> {
+    const inline = this.#inline?.stat(sha256);
+    if (inline) return inline;
     const st = await fsp.stat(this.pathOf(sha256)).catch(ignoreCode('ENOENT', 'ENOTDIR'));
     return st ? { size: st.size, mtimeMs: st.mtimeMs } : null;
   }
@@ -202,11 +223,17 @@ export class BlobStore {
     if (end !== undefined && (!Number.isSafeInteger(end) || end < start)) {
       throw new RangeError(`invalid range end ${end} (start ${start})`);
     }
+    assertBlobId(sha256);
+    const inline = this.#inline?.range(sha256, start, end);
+    if (inline) return Readable.from([inline]);
     const fh = await this.openBlob(sha256);
     return fh.createReadStream({ start, end, autoClose: true });
   }
 
   async readAll(sha256: string): Promise<Buffer> {
+    assertBlobId(sha256);
+    const inline = this.#inline?.get(sha256);
+    if (inline) return inline;
     const fh = await this.openBlob(sha256);
     try {
       return await fh.readFile();
@@ -221,8 +248,13 @@ export class BlobStore {
     return path.join(this.dir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
 
-  /** Every stored sha256, directory by directory (not sorted globally). */
+  /** Every stored sha256: inline ones, then files directory by directory (not sorted globally). */
   async *list(): AsyncIterable<string> {
+    if (this.#inline) for (const b of this.#inline.list()) yield b.sha256;
+    yield* this.#listFiles();
+  }
+
+  async *#listFiles(): AsyncIterable<string> {
     for (const a of await subdirs(this.dir)) {
       const aPath = path.join(this.dir, a);
       for (const b of await subdirs(aPath)) {
@@ -238,6 +270,7 @@ export class BlobStore {
   /** Remove a blob. Resolves false if it was not there. */
   async delete(sha256: string): Promise<boolean> {
     const p = this.pathOf(sha256);
+    if (this.#inline?.delete(sha256)) return true;
     return this.withLock(sha256, async () => {
       try {
         await fsp.unlink(p);
@@ -258,7 +291,16 @@ export class BlobStore {
     if (!Number.isFinite(graceMs) || graceMs < 0) throw new RangeError(`invalid graceMs ${graceMs}`);
     const cutoff = (opts.now ?? Date.now()) - graceMs;
     const result: BlobGcResult = { examined: 0, deleted: 0, bytesFreed: 0 };
-    for await (const sha256 of this.list()) {
+    if (this.#inline) {
+      for (const b of [...this.#inline.list()]) {
+        result.examined++;
+        if (b.createdAt >= cutoff || (await opts.isReferenced(b.sha256))) continue;
+        if (!opts.dryRun) this.#inline.delete(b.sha256);
+        result.deleted++;
+        result.bytesFreed += b.size;
+      }
+    }
+    for await (const sha256 of this.#listFiles()) {
       result.examined++;
       await this.withLock(sha256, async () => {
         const p = this.pathOf(sha256);
@@ -281,6 +323,8 @@ export class BlobStore {
   }
 
   // --- internals ---
+
+
 
   /** Move a complete, fsynced tmp file into place. Runs under the sha's lock. */
   private async commit(tmpPath: string, sha256: string, size: number): Promise<BlobInfo> {

@@ -19,3 +19,4 @@ export type {
   BlobWriteOptions,
 } from './blob-store.ts';
 export { BlobIntegrityError, BlobNotFoundError, BlobTooLargeError, InvalidBlobIdError } from './errors.ts';
+export { InlineBlobs, INLINE_MAX_BYTES, MAX_STAGED_BYTES, STAGED_TTL_MS } from './inline-blobs.ts';

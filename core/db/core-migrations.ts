@@ -45,4 +45,16 @@ export const coreMigrations: Migration[] = [
       )`.execute(db);
     },
   },
+  {
+    name: '0002_inline_blobs',
+    async up(db) {
+      // Small blobs live here (core/blobs/inline-blobs.ts), written with the event that refers to them.
+      await sql`create table core_blob_data (
+        sha256 text primary key,
+        size integer not null,
+        data blob not null,
+        created_at integer not null
+      ) without rowid`.execute(db);
+    },
+  },
 ];

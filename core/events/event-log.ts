@@ -39,6 +39,10 @@ export interface EventLogHooks {
   committed?(events: StoredEvent[]): void;
   /** Checks that referenced blobs exist before the append is queued. */
   assertBlobs?(sha256s: string[]): Promise<void>;
+  /** Inside the append's savepoint: makes staged (inline) blobs durable with the event. */
+  persistBlobs?(sha256s: string[]): void;
+  /** After commit: the blobs of committed appends. */
+  blobsCommitted?(sha256s: string[]): void;
 }
 
 interface Part {
@@ -211,6 +215,7 @@ export class EventLog {
   async #commitBatch(batch: Pending[]): Promise<void> {
     const outcomes: ({ ok: true; results: AppendResult[] } | { ok: false; error: unknown })[] = [];
     const committed: StoredEvent[] = [];
+    const committedBlobs: string[] = [];
     const raw = this.#db.raw;
     try {
       await this.#db.kysely.connection().execute(async (conn) => {
@@ -244,9 +249,11 @@ export class EventLog {
       const o = outcomes[i]!;
       if (o.ok) {
         for (const r of o.results) if (!r.duplicate) committed.push(...r.events);
+        for (const p of item.parts) for (const e of p.serialized) committedBlobs.push(...e.blobs);
         item.resolve(o.results);
       } else item.reject(o.error);
     });
+    if (committedBlobs.length > 0) this.#hooks.blobsCommitted?.(committedBlobs);
     if (committed.length > 0) {
       committed.sort((a, b) => a.position - b.position);
       this.#hooks.committed?.(committed);
@@ -277,6 +284,7 @@ export class EventLog {
       version += 1;
       const info = s.insertEvent.run(part.stream, version, e.type, e.data, item.metadata, now);
       const position = Number(info.lastInsertRowid);
+      if (e.blobs.length > 0) this.#hooks.persistBlobs?.([...e.blobs]);
       for (const sha of e.blobs) s.insertBlobRef.run(position, sha);
       events.push({
         position, stream: part.stream, streamPosition: version, type: e.type,

@@ -29,7 +29,7 @@ export async function restoreInstance(opts: { config: ResolvedConfig; at: Restor
   mkdirSync(outDir, { recursive: true });
 
   const target = openDatabase(join(outDir, DATABASE_FILE));
-  let position = 0; let recordedAt: number | undefined; let events = 0; let shas: string[] = [];
+  let position = 0; let recordedAt: number | undefined; let events = 0; let shas: string[] = []; let inlineBlobs = 0;
   try {
     await runMigrations(target.kysely, 'core', coreMigrations);
     const raw = target.raw;
@@ -41,11 +41,15 @@ export async function restoreInstance(opts: { config: ResolvedConfig; at: Restor
       raw.transaction(() => {
         events = raw.prepare('insert into core_events select * from src.core_events where position <= ?').run(position).changes;
         raw.prepare('insert into core_event_blobs select * from src.core_event_blobs where position <= ?').run(position);
+        // Small blobs live in the database: copy the ones the copied events refer to.
+        raw.prepare('insert into core_blob_data select * from src.core_blob_data where sha256 in (select sha256 from core_event_blobs)').run();
         raw.prepare('insert into core_idempotency select * from src.core_idempotency where last_position <= ?').run(position);
         raw.prepare('insert into core_streams (stream, version, last_position) select stream, max(stream_position), max(position) from core_events group by stream').run();
       })();
       recordedAt = (raw.prepare('select recorded_at as t from core_events where position = ?').get(position) as { t: number } | undefined)?.t;
-      shas = (raw.prepare('select distinct sha256 from core_event_blobs').all() as { sha256: string }[]).map((r) => r.sha256);
+      // File blobs only: the inline ones came along with the rows above.
+      shas = (raw.prepare('select distinct sha256 from core_event_blobs where sha256 not in (select sha256 from core_blob_data)').all() as { sha256: string }[]).map((r) => r.sha256);
+      inlineBlobs = (raw.prepare('select count(*) as c from core_blob_data').get() as { c: number }).c;
     } finally {
       raw.exec('detach database src');
     }
@@ -54,7 +58,7 @@ export async function restoreInstance(opts: { config: ResolvedConfig; at: Restor
   }
 
   // Blobs are immutable and content-addressed: a hard link is a safe, instant copy.
-  let blobs = 0; let missingBlobs = 0;
+  let blobs = inlineBlobs; let missingBlobs = 0;
   for (const sha of shas) {
     const from = join(config.dataDir, 'blobs', sha.slice(0, 2), sha.slice(2, 4), sha);
     const to = join(outDir, 'blobs', sha.slice(0, 2), sha.slice(2, 4), sha);

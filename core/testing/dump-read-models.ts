@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 /** Tables that are the log itself or plain operational state, not projections of it. */
 export const NOT_READ_MODELS = new Set([
   'core_events', 'core_streams', 'core_idempotency', 'core_event_blobs', 'core_projections', 'core_migrations',
-  'core_sessions', 'core_app_password_usage', 'sqlite_sequence',
+  'core_sessions', 'core_app_password_usage', 'core_blob_data', 'sqlite_sequence',
 ]);
 
 /** Every read-model table's rows, in a stable order, as one string: equal strings ⇔ identical read models. */

@@ -19,9 +19,12 @@ export interface Started {
   email: string;
   password: string;
   output: string[];
+  /** Every `listening <name> <address>` line: http, imap, imaps, smtp, submission, submissions. */
+  listening: Record<string, string>;
 }
 
-export function startAppliance(dataDir: string): Promise<Started> {
+/** `node scripts/cairn.js start` on a data directory, every port ephemeral; `env` adds or overrides variables. */
+export function startAppliance(dataDir: string, env: Record<string, string> = {}): Promise<Started> {
   const child = spawn(process.execPath, [join(ROOT, 'scripts/cairn.js'), 'start'], {
     cwd: ROOT,
     env: {
@@ -34,6 +37,7 @@ export function startAppliance(dataDir: string): Promise<Started> {
       CAIRN_IMAP_PORT: '0',
       CAIRN_IMAPS_PORT: '0',
       CAIRN_LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -42,6 +46,7 @@ export function startAppliance(dataDir: string): Promise<Started> {
     let password: string | undefined;
     let email: string | undefined;
     let baseUrl: string | undefined;
+    const listening: Record<string, string> = {};
     const timer = setTimeout(() => fail(new Error(`the appliance did not print "Ready." within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
     function fail(e: Error) {
       clearTimeout(timer);
@@ -57,6 +62,8 @@ export function startAppliance(dataDir: string): Promise<Started> {
       password ??= /^Password: (\S+)/.exec(text)?.[1];
       email ??= /^Log in at \S+ as (\S+)/.exec(text)?.[1];
       baseUrl ??= /^listening http (http:\/\/\S+)/.exec(text)?.[1];
+      const l = /^listening (\S+) (\S+)/.exec(text);
+      if (l) listening[l[1]!] = l[2]!;
       if (text === 'Ready.') {
         clearTimeout(timer);
         child.removeAllListeners('exit');
@@ -64,7 +71,7 @@ export function startAppliance(dataDir: string): Promise<Started> {
           fail(new Error('the appliance is ready but did not print the owner\'s password, login and HTTP address'));
           return;
         }
-        resolvePromise({ child, baseUrl, email, password, output });
+        resolvePromise({ child, baseUrl, email, password, output, listening });
       }
     });
   });

@@ -226,7 +226,7 @@ export function createMailStore(deps: MailStoreDeps): MailStore & {
       const flags = normalizeFlags(input.flags);
       const mailbox = await requireMailbox(mailboxId);
       await checkQuota(mailbox.account_id, input.raw.length);
-      const blob = await blobs.write(input.raw);
+      const blob = await blobs.stage(input.raw);
       const index = indexMessage(input.raw);
       const internalDate = input.internalDate ?? Date.parse(meta.time);
       const result = await events.append(mailboxStream(mailboxId), 'any', [appendedEvent(mailbox, { sha256: blob.sha256, size: blob.size, internalDate, flags, index })], {
