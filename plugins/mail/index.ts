@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { definePlugin } from '../../core/plugins/define-plugin.ts';
 import { mailStoreEvents } from './events.ts';
 import { createImapServer } from './imap/imap-server.ts';
+import { createSmtpServers, smtpBlobRefs, smtpEvents, smtpMigrations, smtpProjections } from './smtp/index.ts';
 import { createMailStore } from './store/mail-store.ts';
 import { createStoreMigrations } from './migrations/index.ts';
 import { mailStoreProjection } from './projections/mail-store-projection.ts';
@@ -26,12 +27,14 @@ export default definePlugin({
     const mail = () => (store ??= createMailStore(r.services()));
     let settings: ReturnType<typeof createMailSettings> | undefined;
     const mailSettings = () => (settings ??= createMailSettings(r.services()));
-    r.events({ ...mailStoreEvents, ...mailSettingsEvents });
+    r.events({ ...mailStoreEvents, ...mailSettingsEvents, ...smtpEvents });
     let search: ReturnType<typeof createSearchService> | undefined;
     const searchService = () => (search ??= createSearchService(r.services().db));
-    r.migrations([...createStoreMigrations(), settingsMigration, ...searchMigrations]);
+    r.migrations([...createStoreMigrations(), settingsMigration, ...searchMigrations, ...smtpMigrations]);
     r.projection(mailStoreProjection);
     r.projection(mailSettingsProjection);
+    for (const p of smtpProjections) r.projection(p);
+    r.blobRefs(smtpBlobRefs);
     r.projection(createSearchProjection({
       async readBlob(sha256) {
         const blobs = r.services().blobs;
@@ -41,6 +44,44 @@ export default definePlugin({
     r.provide('store', mail);
     r.provide('search', searchService);
     r.provide('settings', mailSettings);
+
+    // One SMTP server set for the three ports; the queue worker starts with the MX
+    // listener, so the CLI (which opens the same appliance) never sends mail.
+    let smtp: ReturnType<typeof createSmtpServers> | undefined;
+    const smtpServers = () => (smtp ??= (() => {
+      const s = r.services();
+      const store = mail();
+      return createSmtpServers({
+        store, auth: s.auth, events: s.events, db: s.db, blobs: s.blobs, logger: s.logger.child({ protocol: 'smtp' }),
+        hostname: s.appliance.hostname, tls: s.tls, dataDir: s.appliance.dataDir, settings: mailSettings(),
+        ...(s.appliance.smarthost ? { smarthost: s.appliance.smarthost } : {}),
+        resolveRecipient: async (address) => {
+          const userId = await store.accountForAddress(address, async (a) => (await s.auth.userByEmail(a))?.id);
+          return userId ? { userId } : undefined;
+        },
+        addressesOf: async (userId) => [(await s.auth.userById(userId))?.email, ...(await store.aliases(userId))].filter((a): a is string => Boolean(a)),
+      });
+    })());
+    r.listener({
+      name: 'smtp',
+      async start() {
+        const cfg = r.services().appliance;
+        const servers = smtpServers();
+        servers.startQueue();
+        const l = await servers.listenInbound({ port: cfg.smtpPort, host: cfg.bind });
+        return { close: async () => { await l.close(); await servers.stop(); }, describe: () => l.describe() };
+      },
+    });
+    for (const [name, tls] of [['submission', 'starttls'], ['submissions', 'implicit']] as const) {
+      r.listener({
+        name,
+        async start() {
+          const cfg = r.services().appliance;
+          const l = await smtpServers().listenSubmission({ port: name === 'submission' ? cfg.submissionPort : cfg.submissionsPort, host: cfg.bind, tls });
+          return { close: () => l.close(), describe: () => l.describe() };
+        },
+      });
+    }
 
     // One IMAP server for both ports, so per-user connection limits count both.
     let imap: ReturnType<typeof createImapServer> | undefined;
