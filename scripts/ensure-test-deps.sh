@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# The browser tests drive Debian's Chromium (never a downloaded browser build). On a
-# fresh machine where we are root with apt-get, install it; otherwise say what to do.
+# The tests drive real clients from Debian: Chromium for the browser tests (never a
+# downloaded browser build) and mbsync (isync) for the mail sync test. On a fresh
+# machine where we are root with apt-get, install them; otherwise say what to do.
 set -euo pipefail
-if [ -x /usr/bin/chromium ]; then exit 0; fi
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/mbsync ] || missing+=(isync)
+[ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-  echo "Installing Debian's chromium for the browser tests…" >&2
+  echo "Installing Debian's ${missing[*]} for the tests…" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
-  apt-get install -y -qq chromium >/dev/null
+  apt-get install -y -qq "${missing[@]}" >/dev/null
   exit 0
 fi
-echo "The browser tests need Chromium at /usr/bin/chromium: run 'sudo apt-get install chromium' (Debian/Ubuntu) and try again." >&2
+echo "The tests need Debian's ${missing[*]}: run 'sudo apt-get install ${missing[*]}' and try again." >&2
 exit 1
