@@ -39,5 +39,17 @@ if (want('blobs')) {
   const d = tempDir('cairn-bench-');
   try { for (const [k, v] of Object.entries(await benchBlobs(d.path))) put(`blobs.${k}`, v); } finally { d.remove(); }
 }
+if (want('smtp')) {
+  const { benchSmtp } = await import('../../plugins/mail/smtp/smtp.bench.ts');
+  for (const [k, v] of Object.entries(await benchSmtp())) put(`smtp.${k}`, v);
+}
+if (want('imap')) {
+  const { benchImap } = await import('../../plugins/mail/imap/imap.bench.ts');
+  for (const [k, v] of Object.entries(await benchImap())) put(`imap.${k}`, v);
+}
+if (want('search')) {
+  const { benchSearch } = await import('../../plugins/mail/search/search.bench.ts');
+  for (const [k, v] of Object.entries(await benchSearch())) put(`search.${k}`, v);
+}
 mkdirSync('.bench', { recursive: true });
 writeFileSync('.bench/results.json', `${JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);
