@@ -7,6 +7,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync } from 'node:f
 import { dirname, join } from 'node:path';
 import { DATABASE_FILE } from '../appliance.ts';
 import { ValidationError } from '../errors.ts';
+import { KEY_DIRS } from './key-dirs.ts';
 
 export async function backupInstance(opts: { dataDir: string; outDir: string }): Promise<{ outDir: string; events: number; blobs: number; ms: number }> {
   const t0 = performance.now();
@@ -44,6 +45,9 @@ export async function backupInstance(opts: { dataDir: string; outDir: string }):
   } finally {
     copy.close();
   }
-  if (existsSync(join(opts.dataDir, 'tls'))) cpSync(join(opts.dataDir, 'tls'), join(opts.outDir, 'tls'), { recursive: true });
+  // Keys that live beside the database (TLS pair, DKIM keys published in DNS) go along.
+  for (const keys of KEY_DIRS) {
+    if (existsSync(join(opts.dataDir, keys))) cpSync(join(opts.dataDir, keys), join(opts.outDir, keys), { recursive: true });
+  }
   return { outDir: opts.outDir, events, blobs, ms: performance.now() - t0 };
 }

@@ -12,6 +12,7 @@ import { runMigrations } from '../db/migrations.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { ValidationError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { KEY_DIRS } from './key-dirs.ts';
 import type { RestorePoint } from './restore-point.ts';
 
 export { parseRestorePoint } from './restore-point.ts';
@@ -68,7 +69,9 @@ export async function restoreInstance(opts: { config: ResolvedConfig; at: Restor
     blobs++;
   }
   if (missingBlobs > 0) opts.logger.warn({ missingBlobs }, 'some blobs referenced before that moment were already collected (outside the retention window)');
-  if (existsSync(join(config.dataDir, 'tls'))) cpSync(join(config.dataDir, 'tls'), join(outDir, 'tls'), { recursive: true });
+  for (const keys of KEY_DIRS) {
+    if (existsSync(join(config.dataDir, keys))) cpSync(join(config.dataDir, keys), join(outDir, keys), { recursive: true });
+  }
 
   // Opening the new directory rebuilds every read model from the copied log.
   const restored = await openAppliance({ ...config, dataDir: outDir }, { logger: opts.logger });
