@@ -40,8 +40,7 @@ import { readMessage } from './read-message.ts';
 import { receivedHeader, returnPathHeader } from './received-header.ts';
 import { reply, replyForError, SmtpReply } from './smtp-reply.ts';
 import {
-  GREETING_DELAY_MS, MAX_CLIENTS, MAX_CONNECTIONS_PER_IP, MAX_MESSAGE_BYTES, MAX_RECEIVED_HEADERS, MAX_RECIPIENTS,
-  SERVER_SOCKET_TIMEOUT_MS, SHUTDOWN_GRACE_MS,
+  MAX_CONNECTIONS_PER_IP, MAX_MESSAGE_BYTES, MAX_RECEIVED_HEADERS, commonServerOptions,
 } from './smtp-limits.ts';
 import { isSpamFlagged } from './spam-verdict.ts';
 
@@ -173,19 +172,7 @@ export function createInboundServer(deps: InboundServerDeps): CairnSmtpServer {
   }
 
   return new CairnSmtpServer({
-    name: deps.hostname,
-    banner: 'Cairn ESMTP',
-    greetingDelayMs: deps.greetingDelayMs ?? GREETING_DELAY_MS,
-    logger: false,
-    size: limit,
-    rejectOversized: true,
-    hideENHANCEDSTATUSCODES: false,
-    maxRecipients: MAX_RECIPIENTS,
-    maxClients: MAX_CLIENTS,
-    socketTimeout: SERVER_SOCKET_TIMEOUT_MS,
-    closeTimeout: SHUTDOWN_GRACE_MS,
-    // Reverse lookups go through our resolver in onConnect (injectable, skips local addresses).
-    disableReverseLookup: true,
+    ...commonServerOptions({ hostname: deps.hostname, banner: 'Cairn ESMTP', sizeLimit: limit, ...(deps.greetingDelayMs !== undefined ? { greetingDelayMs: deps.greetingDelayMs } : {}) }),
     authOptional: true,
     disabledCommands: ['AUTH', ...(deps.tls ? [] : ['STARTTLS'])],
     ...(deps.tls ? { key: deps.tls.key, cert: deps.tls.cert } : {}),

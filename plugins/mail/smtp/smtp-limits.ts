@@ -21,3 +21,22 @@ export const SHUTDOWN_GRACE_MS = 5_000;
  * before it is still refused ("421 You talk too soon").
  */
 export const GREETING_DELAY_MS = 0;
+
+/** The smtp-server options every Cairn SMTP port shares: limits, timeouts, no reverse lookups of its own. */
+export function commonServerOptions(opts: { hostname: string; banner: string; sizeLimit: number; greetingDelayMs?: number }) {
+  return {
+    name: opts.hostname,
+    banner: opts.banner,
+    greetingDelayMs: opts.greetingDelayMs ?? GREETING_DELAY_MS,
+    logger: false,
+    size: opts.sizeLimit,
+    rejectOversized: true,
+    hideENHANCEDSTATUSCODES: false,
+    maxRecipients: MAX_RECIPIENTS,
+    maxClients: MAX_CLIENTS,
+    socketTimeout: SERVER_SOCKET_TIMEOUT_MS,
+    closeTimeout: SHUTDOWN_GRACE_MS,
+    // Reverse lookups go through our injectable resolver (which skips local addresses).
+    disableReverseLookup: true,
+  } as const;
+}

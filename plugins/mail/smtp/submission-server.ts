@@ -35,7 +35,7 @@ import { readMessage } from './read-message.ts';
 import { receivedHeader, returnPathHeader } from './received-header.ts';
 import { reply, replyForError, SmtpReply } from './smtp-reply.ts';
 import {
-  GREETING_DELAY_MS, MAX_CLIENTS, MAX_CONNECTIONS_PER_IP, MAX_MESSAGE_BYTES, MAX_RECIPIENTS, SERVER_SOCKET_TIMEOUT_MS, SHUTDOWN_GRACE_MS,
+  MAX_CONNECTIONS_PER_IP, MAX_MESSAGE_BYTES, commonServerOptions,
 } from './smtp-limits.ts';
 
 export interface SubmissionServerDeps {
@@ -168,23 +168,12 @@ export function createSubmissionServer(deps: SubmissionServerDeps): CairnSmtpSer
 
   const implicit = deps.mode === 'implicit';
   return new CairnSmtpServer({
-    name: deps.hostname,
-    banner: 'Cairn ESMTP submission',
-    greetingDelayMs: deps.greetingDelayMs ?? GREETING_DELAY_MS,
-    logger: false,
+    ...commonServerOptions({ hostname: deps.hostname, banner: 'Cairn ESMTP submission', sizeLimit: limit, ...(deps.greetingDelayMs !== undefined ? { greetingDelayMs: deps.greetingDelayMs } : {}) }),
     secure: implicit,
     key: deps.tls.key,
     cert: deps.tls.cert,
     hideAuthBeforeTls: !implicit,
     authMethods: ['PLAIN', 'LOGIN'],
-    size: limit,
-    rejectOversized: true,
-    hideENHANCEDSTATUSCODES: false,
-    maxRecipients: MAX_RECIPIENTS,
-    maxClients: MAX_CLIENTS,
-    socketTimeout: SERVER_SOCKET_TIMEOUT_MS,
-    closeTimeout: SHUTDOWN_GRACE_MS,
-    disableReverseLookup: true,
     disabledCommands: implicit ? ['STARTTLS'] : [],
     onConnect: (session, cb) => (limiter.acquire(session) ? cb() : cb(new SmtpReply(421, '4.7.0', 'Too many connections from your address, try again later'))),
     onAuth: (auth, session, cb) => onAuth(auth, session).then(

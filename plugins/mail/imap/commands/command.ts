@@ -40,3 +40,11 @@ export function noArgs(r: ArgReader): null {
   r.end();
   return null;
 }
+
+/** Commands whose only argument is a mailbox name (DELETE, SUBSCRIBE, UNSUBSCRIBE). */
+export function mailboxArg(r: ArgReader, s: ImapSession): string {
+  r.sp();
+  const name = s.mailboxFromWire(r.astring('a mailbox name'));
+  r.end();
+  return name;
+}

@@ -1,16 +1,11 @@
 // DELETE (RFC 9051 §6.3.5): INBOX and mailboxes with children cannot be deleted (the store decides).
 import { refused } from '../imap-error.ts';
-import { AUTHENTICATED, defineCommand } from './command.ts';
+import { AUTHENTICATED, defineCommand, mailboxArg } from './command.ts';
 
 export const deleteCommand = defineCommand({
   name: 'DELETE',
   states: AUTHENTICATED,
-  parse(r, s) {
-    r.sp();
-    const name = s.mailboxFromWire(r.astring('a mailbox name'));
-    r.end();
-    return name;
-  },
+  parse: mailboxArg,
   async run(s, name) {
     const user = s.requireUser();
     if (name === 'INBOX') throw refused('CANNOT', 'INBOX cannot be deleted');
