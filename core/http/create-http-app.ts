@@ -30,6 +30,8 @@ export interface HttpDeps {
   nav: NavItem[];
   /** Each mounted at /<id>. */
   plugins: { id: string; app: Hono<CairnEnv> }[];
+  /** Root-path apps of plugins (well-known URIs, Autodiscover): no session, no CSRF token. */
+  mounts?: { path: string; app: Hono<CairnEnv> }[];
   /** Extra fields for /healthz (e.g. log position). */
   health(): Promise<Record<string, unknown>>;
   /** True when the UI is served over TLS. */
@@ -58,6 +60,7 @@ export function createHttpApp(deps: HttpDeps): Hono<CairnEnv> {
     }
   });
   app.route('/', staticRoutes());
+  for (const m of deps.mounts ?? []) app.route(m.path, m.app);
 
   app.use('*', session({ identity: deps.identity, secureCookies: deps.secureCookies }));
   app.use('*', csrfProtection({ secureCookies: deps.secureCookies, publicUrl: deps.config.publicUrl }));

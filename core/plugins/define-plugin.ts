@@ -64,6 +64,12 @@ export interface PluginRegistrar<N extends CoreServiceName = CoreServiceName> {
   projection(p: Projection): void;
   /** The HTTP sub-app, mounted at `/<id>`. */
   app(app: Hono<CairnEnv>): void;
+  /**
+   * An app at a root path that other software looks for by name (`/.well-known/<name>`,
+   * `/autodiscover`): served before sessions and CSRF checks, since mail, calendar and
+   * file clients call them without a browser session; authenticate inside if needed.
+   */
+  mount(path: string, app: Hono<CairnEnv>): void;
   nav(item: NavItem): void;
   listener(spec: ListenerSpec): void;
   /** A service for other plugins, named `<id>.<name>`; the factory runs after init. */
@@ -88,6 +94,8 @@ export interface PluginDefinition<N extends CoreServiceName = CoreServiceName> {
 }
 
 export const PLUGIN_ID_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
+/** Root paths a plugin may `mount`: well-known URIs (RFC 8615) and Microsoft's Autodiscover. */
+export const MOUNT_PATTERN = /^\/(\.well-known\/[A-Za-z0-9._-]+|[Aa]utodiscover)$/;
 
 /** Identity function that gives plugin authors type checking of `needs` against `services()`. */
 export function definePlugin<const N extends CoreServiceName>(def: PluginDefinition<N>): PluginDefinition<N> {

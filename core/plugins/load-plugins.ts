@@ -15,7 +15,7 @@ import type { Migration } from '../db/migrations.ts';
 import type { CairnEnv } from '../http/env.ts';
 import type { Projection } from '../projections/types.ts';
 import {
-  PLUGIN_ID_PATTERN, type CoreServiceName, type CoreServices, type ListenerSpec, type NavItem, type PluginDefinition,
+  MOUNT_PATTERN, PLUGIN_ID_PATTERN, type CoreServiceName, type CoreServices, type ListenerSpec, type NavItem, type PluginDefinition,
   type PluginRegistrar,
 } from './define-plugin.ts';
 
@@ -32,6 +32,7 @@ export interface LoadedPlugin {
   migrations: Migration[];
   projections: Projection[];
   app: Hono<CairnEnv> | undefined;
+  mounts: { path: string; app: Hono<CairnEnv> }[];
   nav: NavItem[];
   listeners: ListenerSpec[];
   provides: Map<string, () => unknown>;
@@ -80,7 +81,16 @@ export function registerPlugins(found: readonly { def: PluginDefinition; source:
     }
   }
   const ordered = topologicalOrder([...byId.values()].map((f) => f.def));
-  return ordered.map((def) => collect(def, byId.get(def.id)!.source));
+  const loaded = ordered.map((def) => collect(def, byId.get(def.id)!.source));
+  const mountedBy = new Map<string, string>();
+  for (const p of loaded) {
+    for (const m of p.mounts) {
+      const other = mountedBy.get(m.path.toLowerCase());
+      if (other) throw new PluginLoadError(`plugins "${other}" and "${p.def.id}" both mount ${m.path}`);
+      mountedBy.set(m.path.toLowerCase(), p.def.id);
+    }
+  }
+  return loaded;
 }
 
 function topologicalOrder(defs: PluginDefinition[]): PluginDefinition[] {
@@ -102,7 +112,7 @@ function topologicalOrder(defs: PluginDefinition[]): PluginDefinition[] {
 
 function collect(def: PluginDefinition, source: string): LoadedPlugin {
   const loaded: LoadedPlugin = {
-    def, source, eventTypes: {}, migrations: [], projections: [], app: undefined, nav: [], listeners: [],
+    def, source, eventTypes: {}, migrations: [], projections: [], app: undefined, mounts: [], nav: [], listeners: [],
     provides: new Map(), blobRefs: [], services: undefined,
   };
   const id = def.id;
@@ -120,6 +130,10 @@ function collect(def: PluginDefinition, source: string): LoadedPlugin {
     app(app) {
       if (loaded.app) throw new PluginLoadError(`plugin "${id}" registers more than one app`);
       loaded.app = app;
+    },
+    mount(path, app) {
+      if (!MOUNT_PATTERN.test(path)) throw new PluginLoadError(`plugin "${id}" may mount only /.well-known/<name> or /autodiscover, not "${path}"`);
+      loaded.mounts.push({ path, app });
     },
     nav(item) { loaded.nav.push(item); },
     listener(spec) { loaded.listeners.push(spec); },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Hono } from 'hono';
 import { z } from 'zod';
 import { definePlugin, type PluginDefinition } from './define-plugin.ts';
 import { PluginLoadError, registerPlugins } from './load-plugins.ts';
@@ -28,6 +29,17 @@ describe('plugin loader', () => {
   it('refuses unknown core services and event types outside the plugin prefix', () => {
     expect(() => registerPlugins([plugin('a', { needs: ['nope' as never] })])).toThrow(/unknown core service "nope"/);
     expect(() => registerPlugins([plugin('a', { register(r) { r.events({ 'b.Thing': z.object({}) }); } })])).toThrow(/outside its "a." prefix/);
+  });
+
+  it('lets plugins mount only well-known root paths, each once', () => {
+    const app = new Hono();
+    expect(() => registerPlugins([plugin('a', { register(r) { r.mount('/login', app as never); } })])).toThrow(/may mount only/);
+    expect(() => registerPlugins([
+      plugin('a', { register(r) { r.mount('/.well-known/caldav', app as never); } }),
+      plugin('b', { register(r) { r.mount('/.well-known/CalDAV', app as never); } }),
+    ])).toThrow(/both mount/);
+    const [p] = registerPlugins([plugin('a', { register(r) { r.mount('/autodiscover', app as never); r.mount('/.well-known/autoconfig', app as never); } })]);
+    expect(p!.mounts.map((m) => m.path)).toEqual(['/autodiscover', '/.well-known/autoconfig']);
   });
 
   it('collects what register declares and hands services() only after init', () => {
