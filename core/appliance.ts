@@ -133,7 +133,7 @@ async function boot(config: ResolvedConfig, db: Db, logger: Logger, opts: OpenOp
     },
   };
   const base: Omit<CoreServices, 'config' | 'logger'> = {
-    db: db.kysely, events: log, feed, blobs, appliance: config, auth, services: lookup, tls,
+    db: db.kysely, events: log, feed, blobs, appliance: config, auth, identity, services: lookup, tls,
   };
   const started: LoadedPlugin[] = [];
   try {

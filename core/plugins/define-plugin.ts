@@ -7,6 +7,7 @@ import type { EventLog } from '../events/event-log.ts';
 import type { ChangeFeed } from '../feed/change-feed.ts';
 import type { CairnEnv } from '../http/env.ts';
 import type { AuthService } from '../identity/auth-service.ts';
+import type { IdentityApi } from '../identity/identity-api.ts';
 import type { Logger } from '../logger.ts';
 import type { Projection } from '../projections/types.ts';
 import type { TlsPair } from '../net/tls-pair.ts';
@@ -25,6 +26,8 @@ export interface CoreServices {
   appliance: ResolvedConfig;
   logger: Logger;
   auth: AuthService;
+  /** Identity commands (app passwords for a device set-up page, user administration). */
+  identity: IdentityApi;
   /** Services other plugins provide (`r.provide`). */
   services: ServiceLookup;
   /** The TLS certificate and key (operator's, or self-signed and generated on first start). */

@@ -20,7 +20,7 @@ import {
 } from './define-plugin.ts';
 
 const BUILT_IN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../plugins');
-const CORE_SERVICE_NAMES: readonly CoreServiceName[] = ['db', 'events', 'feed', 'blobs', 'config', 'appliance', 'logger', 'auth', 'services', 'tls'];
+const CORE_SERVICE_NAMES: readonly CoreServiceName[] = ['db', 'events', 'feed', 'blobs', 'config', 'appliance', 'logger', 'auth', 'identity', 'services', 'tls'];
 
 export class PluginLoadError extends Error {}
 
