@@ -18,7 +18,7 @@ import type { StoredEvent } from '../../../core/events/types.ts';
 import { defineProjection, type Projection } from '../../../core/projections/types.ts';
 import { formatAddresses } from '../mime/address-list.ts';
 import type { EnvelopeAddress, MessageIndex, MimePart } from '../mime/types.ts';
-import { extractBodyText } from './extract-body-text.ts';
+import { extractInWorker } from './extract-pool.ts';
 
 /** Blobs read and parsed at once: bounds memory (a message may be 25 MB, parsed several times over) while using idle I/O. */
 export const EXTRACT_CONCURRENCY = 4;
@@ -100,7 +100,7 @@ async function toRow(e: StoredEvent, deps: SearchProjectionDeps): Promise<Row> {
   const d = e.data as AppendedData;
   const ix = d.index ?? {};
   const raw = await deps.readBlob(d.sha256); // an I/O error throws: the page is retried, not indexed without its body
-  const body = raw ? await extractBodyText(raw, isPart(ix.structure) ? ix.structure : undefined) : '';
+  const body = raw ? await extractInWorker(raw, isPart(ix.structure) ? ix.structure : undefined) : '';
   const bcc = formatAddresses((ix.envelope?.bcc ?? null) as EnvelopeAddress[] | null);
   return {
     docId: e.position,

@@ -1,0 +1,79 @@
+// Body-text extraction (mailparser, html-to-text) costs about as much CPU per message as
+// accepting it over SMTP. Done on the event loop's thread it halves ingest throughput
+// and adds latency to every IMAP and HTTP request; a small pool of worker threads runs
+// it on the other cores instead. Extraction is stateless, so one pool serves every
+// appliance in the process. If workers cannot start, extraction runs in this thread.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { MimePart } from '../mime/types.ts';
+import { extractBodyText } from './extract-body-text.ts';
+
+/** Leave one core to the event loop; more workers than cores only adds switching. */
+export const EXTRACT_WORKERS = Math.max(1, Math.min(2, availableParallelism() - 1));
+
+interface Job { resolve(text: string): void; reject(e: Error): void }
+
+class ExtractPool {
+  readonly #workers: Worker[] = [];
+  readonly #jobs = new Map<number, Job>();
+  #next = 0;
+  #turn = 0;
+  #broken = false;
+
+  constructor(size: number) {
+    for (let i = 0; i < size; i++) {
+      try {
+        const w = new Worker(new URL('./extract-worker.mjs', import.meta.url));
+        w.unref(); // never keeps the process alive
+        w.on('message', (m: { id?: number; text?: string; error?: string }) => {
+          if (m.id === undefined) return;
+          const job = this.#jobs.get(m.id);
+          if (!job) return;
+          this.#jobs.delete(m.id);
+          if (m.error !== undefined) job.reject(new Error(m.error)); else job.resolve(m.text ?? '');
+        });
+        w.on('error', () => this.#fail());
+        this.#workers.push(w);
+      } catch {
+        this.#broken = true;
+      }
+    }
+  }
+
+  get size(): number { return this.#workers.length; }
+  get broken(): boolean { return this.#broken; }
+
+  #fail(): void {
+    // A worker died: finish what was in flight in this thread and stop using the pool.
+    this.#broken = true;
+    for (const [, job] of this.#jobs) job.reject(new Error('extraction worker failed'));
+    this.#jobs.clear();
+  }
+
+  async extract(raw: Buffer, structure?: MimePart): Promise<string> {
+    if (this.#broken || this.#workers.length === 0) return extractBodyText(raw, structure);
+    const id = this.#next++;
+    const worker = this.#workers[this.#turn++ % this.#workers.length]!;
+    try {
+      return await new Promise<string>((resolve, reject) => {
+        this.#jobs.set(id, { resolve, reject });
+        worker.postMessage({ id, raw, structure });
+      });
+    } catch {
+      return extractBodyText(raw, structure);
+    }
+  }
+}
+
+let pool: ExtractPool | undefined;
+
+/** Text of a message body, computed on a worker thread when possible. */
+export function extractInWorker(raw: Buffer, structure?: MimePart): Promise<string> {
+  pool ??= new ExtractPool(EXTRACT_WORKERS);
+  return pool.extract(raw, structure);
+}
+
+/** For tests and diagnostics: how many workers run, and whether the pool fell back to this thread. */
+export function extractPoolState(): { workers: number; broken: boolean } {
+  return { workers: pool ? pool.size : 0, broken: pool ? pool.broken : false };
+}
