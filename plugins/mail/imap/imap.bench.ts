@@ -5,8 +5,11 @@
 //
 // Setup goes through the store directly: 10,000 messages appended (64 at a time), then
 // copied ten times into a second mailbox for the 100,000 one (a COPY is one event per
-// 10,000 messages). Clients are minimal TLS sockets in this process, so RSS growth
-// includes the client side of the 1,000 connections.
+// 10,000 messages). Clients are minimal TLS sockets; the 1,000 idle ones run in a child
+// process (bench-idle-clients.mjs) so the RSS growth is the server's alone.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import * as tls from 'node:tls';
 import type { ImapSearchIndex } from './imap-server.ts';
 import { startImapFixture } from './imap-test-fixture.ts';
@@ -139,34 +142,30 @@ export async function benchImap(): Promise<Record<string, number>> {
     out['imap.search_text_100k_p90_ms'] = times[Math.floor(times.length * 0.9)]!;
     await c.command('o', 'LOGOUT');
 
-    // 1,000 concurrent IDLE connections.
+    // 1,000 concurrent IDLE connections, the clients in a child process so that only
+    // the server's memory is measured.
     global.gc?.();
     const rss0 = process.memoryUsage().rss;
-    const idlers: LiteClient[] = [];
     t = performance.now();
-    for (let k = 0; k < IDLERS; k += 50) {
-      const batch = await Promise.all(Array.from({ length: Math.min(50, IDLERS - k) }, async () => {
-        const cl = await LiteClient.connect(fx.secure.port);
-        await cl.wait(/\* OK/);
-        await cl.command('l', `LOGIN ${u.email} "${u.appPassword}"`);
-        await cl.command('s', 'SELECT INBOX');
-        const idling = cl.wait(/\+ idling/);
-        cl.socket.write('i IDLE\r\n');
-        await idling;
-        return cl;
-      }));
-      idlers.push(...batch);
-    }
+    const child = spawn(process.execPath, [join(import.meta.dirname, 'bench-idle-clients.mjs'), String(fx.secure.port), u.email, u.appPassword, String(IDLERS)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: child.stdout! });
+    const childSays = (want: string) => new Promise<void>((resolve, reject) => {
+      const on = (l: string) => { if (l === want) { lines.off('line', on); resolve(); } };
+      lines.on('line', on);
+      child.once('exit', (code) => reject(new Error(`idle clients exited (${code}) before "${want}"`)));
+    });
+    await childSays('ready');
     out['imap.idle_connect_1000_s'] = (performance.now() - t) / 1000;
     global.gc?.();
-    out['imap.idle_1000_rss_growth_mb'] = (process.memoryUsage().rss - rss0) / 1e6;
-    const heard = idlers.map((cl) => cl.wait(/EXISTS\r\n/, 10_000));
+    out['imap.idle_1000_server_rss_growth_mb'] = (process.memoryUsage().rss - rss0) / 1e6;
+    const heard = childSays('heard');
     t = performance.now();
     await kit.store.deliver(u.userId, message(MESSAGES), {}, kit.meta());
-    await Promise.all(heard);
+    await heard;
     // From the start of the delivery until the last of the 1,000 clients has its EXISTS.
     out['imap.idle_1000_all_notified_ms'] = performance.now() - t;
-    for (const cl of idlers) cl.socket.destroy();
+    child.stdin!.end();
+    await new Promise((r) => child.once('exit', r));
   } finally {
     await fx.close();
     await kit.close();
