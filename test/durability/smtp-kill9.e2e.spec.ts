@@ -35,10 +35,11 @@ describe('durability of SMTP delivery', () => {
       };
       const senders = Array.from({ length: 8 }, (_, w) => sender(w));
       await new Promise((r) => setTimeout(r, 3_000));
+      const exited = new Promise((r) => app.child.once('exit', r)); // before the kill: the event must not be missed
       app.child.kill('SIGKILL');
       stop = true;
       await Promise.all(senders);
-      await new Promise((r) => app.child.once('exit', r));
+      await exited;
       expect(accepted.length).toBeGreaterThan(20);
 
       const db = new Database(join(dataDir, 'cairn.db'), { readonly: true });
