@@ -60,7 +60,11 @@ export function createHttpApp(deps: HttpDeps): Hono<CairnEnv> {
     }
   });
   app.route('/', staticRoutes());
-  for (const m of deps.mounts ?? []) app.route(m.path, m.app);
+  for (const m of deps.mounts ?? []) {
+    app.route(m.path, m.app);
+    // Outlook asks for /Autodiscover/Autodiscover.xml as well as the lowercase path.
+    if (m.path === '/autodiscover') app.route('/Autodiscover', m.app);
+  }
 
   app.use('*', session({ identity: deps.identity, secureCookies: deps.secureCookies }));
   app.use('*', csrfProtection({ secureCookies: deps.secureCookies, publicUrl: deps.config.publicUrl }));

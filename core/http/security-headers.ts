@@ -10,6 +10,10 @@ import { secureHeaders } from 'hono/secure-headers';
  */
 export function securityHeaders(opts: { hsts: boolean }): MiddlewareHandler {
   return secureHeaders({
+    // A route that sets one of these headers itself keeps it: a mail message shown with
+    // its remote images allowed, or an attachment preview sandboxed more tightly than
+    // the app, needs its own Content-Security-Policy. Every other response gets these.
+    overwrite: false,
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],

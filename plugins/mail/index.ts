@@ -4,6 +4,9 @@ import { sql } from 'kysely';
 import { definePlugin } from '../../core/plugins/define-plugin.ts';
 import { mailStoreEvents } from './events.ts';
 import { createImapServer } from './imap/imap-server.ts';
+import { mailWebApp } from './web/mail-web.ts';
+import { autoconfigWellKnownApp, autodiscoverApp } from './autoconfig/well-known-apps.ts';
+import { importServiceFor } from './import/import-routes.tsx';
 import { createSmtpServers, smtpBlobRefs, smtpEvents, smtpMigrations, smtpProjections } from './smtp/index.ts';
 import { createMailStore } from './store/mail-store.ts';
 import { createStoreMigrations } from './migrations/index.ts';
@@ -14,6 +17,7 @@ import { createSearchService } from './search/search-service.ts';
 import { createMailSettings } from './settings/mail-settings-service.ts';
 import { mailSettingsEvents } from './settings/settings-events.ts';
 import { mailSettingsProjection, settingsMigration } from './settings/settings-projection.ts';
+import { signatureEvents, signaturesMigration, signaturesProjection } from './web/settings/signature-events.ts';
 
 export type MailStoreService = ReturnType<typeof createMailStore>;
 
@@ -21,18 +25,19 @@ export default definePlugin({
   id: 'mail',
   version: '0.1.0',
   description: 'Mail: the message store, SMTP in and out, and an IMAP server.',
-  needs: ['db', 'events', 'blobs', 'auth', 'feed', 'logger', 'appliance', 'tls'],
+  needs: ['db', 'events', 'blobs', 'auth', 'identity', 'feed', 'logger', 'appliance', 'tls'],
   register(r) {
     let store: MailStoreService | undefined;
     const mail = () => (store ??= createMailStore(r.services()));
     let settings: ReturnType<typeof createMailSettings> | undefined;
     const mailSettings = () => (settings ??= createMailSettings(r.services()));
-    r.events({ ...mailStoreEvents, ...mailSettingsEvents, ...smtpEvents });
+    r.events({ ...mailStoreEvents, ...mailSettingsEvents, ...signatureEvents, ...smtpEvents });
     let search: ReturnType<typeof createSearchService> | undefined;
     const searchService = () => (search ??= createSearchService(r.services().db));
-    r.migrations([...createStoreMigrations(), settingsMigration, ...searchMigrations, ...smtpMigrations]);
+    r.migrations([...createStoreMigrations(), settingsMigration, ...searchMigrations, ...smtpMigrations, signaturesMigration]);
     r.projection(mailStoreProjection);
     r.projection(mailSettingsProjection);
+    r.projection(signaturesProjection);
     for (const p of smtpProjections) r.projection(p);
     r.blobRefs(smtpBlobRefs);
     r.projection(createSearchProjection({
@@ -44,6 +49,11 @@ export default definePlugin({
     r.provide('store', mail);
     r.provide('search', searchService);
     r.provide('settings', mailSettings);
+    r.nav({ label: 'Mail', href: '/mail', icon: '✉', order: 10 });
+    r.app(mailWebApp(() => {
+      const s = r.services();
+      return { store: mail(), search: searchService(), settings: mailSettings(), events: s.events, feed: s.feed, auth: s.auth, identity: s.identity, blobs: s.blobs, logger: s.logger, config: s.appliance, submit: smtpServers().submitter };
+    }));
 
     // One SMTP server set for the three ports; the queue worker starts with the MX
     // listener, so the CLI (which opens the same appliance) never sends mail.
@@ -62,6 +72,15 @@ export default definePlugin({
         addressesOf: async (userId) => [(await s.auth.userById(userId))?.email, ...(await store.aliases(userId))].filter((a): a is string => Boolean(a)),
       });
     })());
+    r.provide('submit', () => smtpServers().submitter);
+    // Client auto-configuration at the root paths mail clients probe.
+    const clientConfig = () => r.services().appliance;
+    r.mount('/.well-known/autoconfig', autoconfigWellKnownApp(clientConfig));
+    r.mount('/autodiscover', autodiscoverApp(clientConfig));
+    r.provide('import', () => {
+      const s = r.services();
+      return importServiceFor({ store: mail(), events: s.events, logger: s.logger, config: s.appliance });
+    });
     r.listener({
       name: 'smtp',
       async start() {

@@ -51,5 +51,13 @@ if (want('search')) {
   const { benchSearch } = await import('../../plugins/mail/search/search.bench.ts');
   for (const [k, v] of Object.entries(await benchSearch())) put(`search.${k}`, v);
 }
+if (want('import')) {
+  const { benchImport } = await import('../../plugins/mail/import/import.bench.ts');
+  for (const [k, v] of Object.entries(await benchImport())) put(`import.${k}`, v);
+}
+if (want('webmail')) {
+  const { benchWebmail } = await import('../../plugins/mail/web/read/read.bench.ts');
+  for (const [k, v] of Object.entries(await benchWebmail())) put(`webmail.${k}`, v);
+}
 mkdirSync('.bench', { recursive: true });
 writeFileSync('.bench/results.json', `${JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);

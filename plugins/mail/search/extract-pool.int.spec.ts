@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { indexMessage } from '../mime/index-message.ts';
 import { extractInWorker, extractPoolState } from './extract-pool.ts';
@@ -10,5 +11,14 @@ describe('body text extraction pool', () => {
     const state = extractPoolState();
     expect(state.workers).toBeGreaterThan(0);
     expect(state.broken).toBe(false);
+  });
+});
+
+describe('body text extraction pool and process lifetime', () => {
+  it('keeps the process alive while a job runs and lets it exit once idle', () => {
+    const script = `import { extractInWorker } from ${JSON.stringify(new URL('./extract-pool.ts', import.meta.url).href)};\nconsole.log(await extractInWorker(Buffer.from('Subject: s\\r\\n\\r\\nbody words\\r\\n')));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000, cwd: new URL('../../..', import.meta.url).pathname });
+    expect(r.stdout).toContain('body words');
+    expect(r.status).toBe(0); // 13 would be an unsettled await (worker unreferenced too early); a timeout, a worker holding the process
   });
 });

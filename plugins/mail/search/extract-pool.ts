@@ -11,11 +11,13 @@ import { extractBodyText } from './extract-body-text.ts';
 /** Leave one core to the event loop; more workers than cores only adds switching. */
 export const EXTRACT_WORKERS = Math.max(1, Math.min(2, availableParallelism() - 1));
 
-interface Job { resolve(text: string): void; reject(e: Error): void }
+interface Job { resolve(text: string): void; reject(e: Error): void; worker: Worker }
 
 class ExtractPool {
   readonly #workers: Worker[] = [];
   readonly #jobs = new Map<number, Job>();
+  /** Jobs in flight per worker: a worker keeps the process alive only while it has some. */
+  readonly #busy = new Map<Worker, number>();
   #next = 0;
   #turn = 0;
   #broken = false;
@@ -24,20 +26,29 @@ class ExtractPool {
     for (let i = 0; i < size; i++) {
       try {
         const w = new Worker(new URL('./extract-worker.mjs', import.meta.url));
-        w.unref(); // never keeps the process alive
         w.on('message', (m: { id?: number; text?: string; error?: string }) => {
           if (m.id === undefined) return;
           const job = this.#jobs.get(m.id);
           if (!job) return;
           this.#jobs.delete(m.id);
+          this.#release(job.worker);
           if (m.error !== undefined) job.reject(new Error(m.error)); else job.resolve(m.text ?? '');
         });
         w.on('error', () => this.#fail());
+        // After the listeners (adding a 'message' listener refs the worker's port again):
+        // an idle worker never keeps the process alive.
+        w.unref();
         this.#workers.push(w);
       } catch {
         this.#broken = true;
       }
     }
+  }
+
+  #release(worker: Worker): void {
+    const busy = (this.#busy.get(worker) ?? 1) - 1;
+    this.#busy.set(worker, busy);
+    if (busy === 0) worker.unref();
   }
 
   get size(): number { return this.#workers.length; }
@@ -46,7 +57,7 @@ class ExtractPool {
   #fail(): void {
     // A worker died: finish what was in flight in this thread and stop using the pool.
     this.#broken = true;
-    for (const [, job] of this.#jobs) job.reject(new Error('extraction worker failed'));
+    for (const [, job] of this.#jobs) { job.reject(new Error('extraction worker failed')); job.worker.unref(); }
     this.#jobs.clear();
   }
 
@@ -56,7 +67,10 @@ class ExtractPool {
     const worker = this.#workers[this.#turn++ % this.#workers.length]!;
     try {
       return await new Promise<string>((resolve, reject) => {
-        this.#jobs.set(id, { resolve, reject });
+        this.#jobs.set(id, { resolve, reject, worker });
+        const busy = this.#busy.get(worker) ?? 0;
+        if (busy === 0) worker.ref();
+        this.#busy.set(worker, busy + 1);
         worker.postMessage({ id, raw, structure });
       });
     } catch {

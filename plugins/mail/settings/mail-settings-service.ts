@@ -18,14 +18,21 @@ export function createMailSettings(deps: { events: EventLog; db: Kysely<any> }):
   setAutoReply(userId: string, value: AutoReplySettings, meta: EventMetadata): Promise<void>;
   setRules(userId: string, rules: MailRule[], meta: EventMetadata): Promise<void>;
 } {
+  // Blocked/approved senders (web/settings/signature-events.ts, table mail_sender_lists).
+  const senderLists = async (userId: string): Promise<MailSettings['senders']> => {
+    const row = await deps.db.selectFrom('mail_sender_lists').selectAll().where('account_id', '=', userId).executeTakeFirst();
+    return row ? { blocked: JSON.parse(row.blocked as string), approved: JSON.parse(row.approved as string) } : undefined;
+  };
   const settingsOf = async (userId: string): Promise<MailSettings> => {
     const row = await deps.db.selectFrom('mail_settings').selectAll().where('account_id', '=', userId).executeTakeFirst();
     const d = defaultMailSettings();
-    if (!row) return d;
+    const senders = await senderLists(userId);
+    if (!row) return senders ? { ...d, senders } : d;
     return {
       redirections: row.redirections ? JSON.parse(row.redirections as string) : d.redirections,
       autoreply: row.autoreply ? JSON.parse(row.autoreply as string) : d.autoreply,
       rules: row.rules ? JSON.parse(row.rules as string) : d.rules,
+      ...(senders ? { senders } : {}),
     };
   };
   const put = async (userId: string, type: string, data: unknown, meta: EventMetadata) => {

@@ -7,3 +7,4 @@ export { smtpBlobRefs } from './queue/outbound-blob-refs.ts';
 export { defaultMailSettings, memoryMailSettings, noMailSettings, type MailRule, type MailSettings, type MailSettingsLookup } from './pipeline/mail-settings.ts';
 export { dkimDnsRecordFor, DkimKeyStore, type DkimDnsRecord } from './dkim/dkim-keys.ts';
 export { systemResolver, type DnsResolver } from './dns-resolver.ts';
+export { createSubmitter, MAX_SUBMIT_RECIPIENTS, type Submitter, type SubmitterDeps, type SubmitResult, type SubmitEnvelope } from './submit-message.ts';

@@ -26,6 +26,7 @@ import { OutboundWorker } from './queue/outbound-worker.ts';
 import { directMxTransport, smarthostTransport, type RemoteTransport } from './queue/remote-transport.ts';
 import { defaultRetryPolicy, type RetryPolicy } from './queue/retry-schedule.ts';
 import { createSubmissionServer } from './submission-server.ts';
+import { createSubmitter, type Submitter } from './submit-message.ts';
 
 export interface SmtpServersDeps {
   store: MailStore;
@@ -80,6 +81,8 @@ export interface SmtpServers {
   queue: OutboundQueue;
   worker: OutboundWorker;
   dkimKeys: DkimKeyStore;
+  /** Submission on behalf of a signed-in user (the submission ports and the webmail share it). */
+  submitter: Submitter;
   /** The DKIM TXT record to publish for a domain (the key is created if needed). */
   dkimDnsRecord(domain: string): Promise<DkimDnsRecord>;
 }
@@ -118,6 +121,11 @@ export function createSmtpServers(deps: SmtpServersDeps): SmtpServers {
     autoreplies: sqlAutoreplyLog(deps.db), hostname: deps.hostname, now, logger,
   });
 
+  const submitter = createSubmitter({
+    hostname: deps.hostname, logger, now, addressesOf, isLocalDomain, resolveRecipient, pipeline,
+    enqueue: (req, meta) => queue.enqueue(req, meta), store: deps.store,
+  });
+
   const listeners = new Set<SmtpListener>();
   const common = {
     hostname: deps.hostname, logger, now,
@@ -149,7 +157,7 @@ export function createSmtpServers(deps: SmtpServersDeps): SmtpServers {
   }
 
   return {
-    pipeline, queue, worker, dkimKeys,
+    pipeline, queue, worker, dkimKeys, submitter,
     dkimDnsRecord: (domain) => dkimKeys.dkimDnsRecord(domain),
     listenInbound(opts) {
       const server = createInboundServer({
@@ -161,7 +169,7 @@ export function createSmtpServers(deps: SmtpServersDeps): SmtpServers {
     listenSubmission(opts) {
       const server = createSubmissionServer({
         ...common, auth: deps.auth, addressesOf, isLocalDomain, resolveRecipient, pipeline,
-        enqueue: (req, meta) => queue.enqueue(req, meta), store: deps.store, tls: deps.tls, mode: opts.tls,
+        enqueue: (req, meta) => queue.enqueue(req, meta), store: deps.store, tls: deps.tls, mode: opts.tls, submitter,
       });
       return listen(opts.tls === 'implicit' ? 'submissions' : 'submission', server, opts.port, opts.host);
     },

@@ -18,42 +18,28 @@
 //   pipeline), the outbound queue entries for remote recipients, and the copy in the
 //   user's \Sent mailbox (flagged \Seen) are all committed first. Any failure answers
 //   451/452 and the client's retry is deduplicated by idempotency keys.
-import { randomBytes } from 'node:crypto';
 import type { SMTPServerAddress, SMTPServerAuthentication, SMTPServerDataStream, SMTPServerEnvelope, SMTPServerSession } from 'smtp-server';
 import type { AuthService } from '../../../core/identity/auth-service.ts';
 import type { EventMetadata } from '../../../core/events/types.ts';
-import type { Logger } from '../../../core/logger.ts';
-import type { MailStore } from '../store/types.ts';
-import { domainOf, headerAddresses, isValidAddress, normalizeAddress } from './address.ts';
+import { normalizeAddress } from './address.ts';
 import { CairnSmtpServer } from './cairn-smtp-server.ts';
 import { ConnectionLimiter } from './connection-limiter.ts';
-import { deliveryKey } from './delivery-key.ts';
-import type { DeliveryPipeline } from './pipeline/delivery-pipeline.ts';
-import type { EnqueueRequest } from './queue/outbound-queue.ts';
-import { appendHeaders, firstHeader, prependHeaders, removeHeaders, rfc5322Date } from './raw-message.ts';
 import { readMessage } from './read-message.ts';
-import { receivedHeader, returnPathHeader } from './received-header.ts';
+import { receivedHeader } from './received-header.ts';
+import { createSubmitter, type RoutedRecipients, type Submitter, type SubmitterDeps } from './submit-message.ts';
 import { reply, replyForError, SmtpReply } from './smtp-reply.ts';
 import {
   MAX_CONNECTIONS_PER_IP, MAX_MESSAGE_BYTES, commonServerOptions,
 } from './smtp-limits.ts';
 
-export interface SubmissionServerDeps {
-  hostname: string;
+export interface SubmissionServerDeps extends SubmitterDeps {
   auth: Pick<AuthService, 'authenticate'>;
-  /** Every address the user may send as (primary and aliases). */
-  addressesOf(userId: string): Promise<string[]>;
-  isLocalDomain(domain: string): Promise<boolean>;
-  resolveRecipient(address: string): Promise<{ userId: string } | undefined>;
-  pipeline: DeliveryPipeline;
-  enqueue(req: EnqueueRequest, meta: EventMetadata): Promise<string[]>;
-  store: Pick<MailStore, 'deliver'>;
-  logger: Logger;
-  now(): number;
   tls: { key: string; cert: string };
   mode: 'starttls' | 'implicit';
   maxMessageBytes?: number;
   greetingDelayMs?: number;
+  /** The submitter shared with the webmail; made from these deps when absent. */
+  submitter?: Submitter;
 }
 
 interface SubmitUser {
@@ -64,21 +50,21 @@ interface SubmitUser {
 interface TxState {
   /** The user's own addresses (normalized), loaded at MAIL FROM. */
   owned: Set<string>;
-  local: Map<string, string>;
-  remote: string[];
+  recipients: RoutedRecipients;
 }
 
 export function createSubmissionServer(deps: SubmissionServerDeps): CairnSmtpServer {
   const { logger } = deps;
   const limit = deps.maxMessageBytes ?? MAX_MESSAGE_BYTES;
   const limiter = new ConnectionLimiter(MAX_CONNECTIONS_PER_IP);
+  const submitter = deps.submitter ?? createSubmitter(deps);
   // Per envelope: smtp-server makes a new envelope object for every transaction and
   // every RSET/EHLO, so nothing of an abandoned transaction carries over.
   const states = new WeakMap<SMTPServerEnvelope, TxState>();
   const tx = (session: SMTPServerSession): TxState => {
     let s = states.get(session.envelope);
     if (!s) {
-      s = { owned: new Set(), local: new Map(), remote: [] };
+      s = { owned: new Set(), recipients: { local: new Map(), remote: [] } };
       states.set(session.envelope, s);
     }
     return s;
@@ -99,27 +85,14 @@ export function createSubmissionServer(deps: SubmissionServerDeps): CairnSmtpSer
 
   async function onMailFrom(address: SMTPServerAddress, session: SMTPServerSession): Promise<void> {
     const user = userOf(session);
-    const sender = normalizeAddress(address.address);
-    if (sender === '') throw reply.nullSenderNotAllowed();
-    if (!isValidAddress(sender)) throw reply.badSender();
-    const owned = new Set([user.email, ...(await deps.addressesOf(user.id))].map(normalizeAddress));
-    if (!owned.has(sender)) throw reply.senderNotOwned(sender);
+    const owned = await submitter.ownedAddresses(user.id, user.email);
+    submitter.checkSender(owned, address.address);
     tx(session).owned = owned;
   }
 
   async function onRcptTo(address: SMTPServerAddress, session: SMTPServerSession): Promise<void> {
     userOf(session);
-    const rcpt = normalizeAddress(address.address);
-    if (!isValidAddress(rcpt)) throw reply.badRecipient();
-    const state = tx(session);
-    if (await deps.isLocalDomain(domainOf(rcpt))) {
-      // Local recipients are checked now: the user learns of a typo at once, not by a bounce.
-      const user = await deps.resolveRecipient(rcpt);
-      if (!user) throw reply.unknownUser();
-      state.local.set(rcpt, user.userId);
-    } else if (!state.remote.includes(rcpt)) {
-      state.remote.push(rcpt);
-    }
+    await submitter.route(address.address, tx(session).recipients);
   }
 
   async function onData(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
@@ -127,39 +100,17 @@ export function createSubmissionServer(deps: SubmissionServerDeps): CairnSmtpSer
     if (oversized) throw reply.tooBig(limit);
     const user = userOf(session);
     const state = tx(session);
-    const from = headerAddresses(raw, ['from']);
-    if (from.length === 0 || !from.every((a) => state.owned.has(a))) throw reply.fromNotOwned();
     const sender = session.envelope.mailFrom ? normalizeAddress(session.envelope.mailFrom.address) : '';
-    const envelope = { from: sender, to: [...state.local.keys(), ...state.remote] };
-
-    // RFC 6409 §8.2, §8.3: complete what the client left out.
-    const missing: string[] = [];
-    if (firstHeader(raw, 'message-id') === undefined) missing.push(`Message-ID: <${randomBytes(12).toString('hex')}@${deps.hostname}>`);
-    if (firstHeader(raw, 'date') === undefined) missing.push(`Date: ${rfc5322Date(deps.now())}`);
-    // Bcc never leaves (RFC 5322 §3.6.3); Return-Path is the final delivery's to add (RFC 5321 §4.4).
-    const completed = removeHeaders(appendHeaders(raw, missing), new Set(['bcc', 'return-path']));
-    const transmitted = prependHeaders(completed, [receivedHeader({
+    const to = [...state.recipients.local.keys(), ...state.recipients.remote];
+    const trace = [receivedHeader({
       helo: session.hostNameAppearsAs || session.remoteAddress, ip: session.remoteAddress, by: deps.hostname,
       protocol: session.transmissionType || 'ESMTPSA', id: `${session.id}.${session.transaction}`,
-      recipient: envelope.to.length === 1 ? envelope.to[0] : undefined, tlsCipher: session.tlsOptions ? session.tlsOptions.name : undefined,
+      recipient: to.length === 1 ? to[0] : undefined, tlsCipher: session.tlsOptions ? session.tlsOptions.name : undefined,
       time: deps.now(),
-    })]);
+    })];
     const meta: EventMetadata = { actor: user.id, source: 'smtp', requestId: session.id, time: new Date(deps.now()).toISOString() };
-
-    const byUser = new Map<string, string>();
-    for (const [address, userId] of state.local) if (!byUser.has(userId)) byUser.set(userId, address);
-    const localCopy = byUser.size > 0 ? prependHeaders(transmitted, [returnPathHeader(sender)]) : transmitted;
     try {
-      await Promise.all([
-        ...[...byUser].map(([userId, recipient]) => deps.pipeline.deliver({
-          userId, recipient, raw: localCopy, sender, spam: false, idempotencyKey: deliveryKey('submission', raw, envelope, userId),
-        }, meta)),
-        ...(state.remote.length > 0 ? [deps.enqueue({
-          sender, recipients: state.remote, raw: transmitted, userId: user.id, origin: 'submission',
-          idempotencyKey: deliveryKey('outbound', raw, envelope, user.id),
-        }, meta)] : []),
-        deps.store.deliver(user.id, completed, { mailbox: '\\Sent', flags: ['\\Seen'], idempotencyKey: deliveryKey('sent-copy', raw, envelope, user.id) }, meta),
-      ]);
+      await submitter.deliver({ userId: user.id, sender, recipients: state.recipients, raw, trace }, state.owned, meta);
     } catch (err) {
       throw replyForError(err, logger, { session: session.id, user: user.id });
     }

@@ -28,7 +28,7 @@
 import type { EventMetadata } from '../../../../core/events/types.ts';
 import type { Logger } from '../../../../core/logger.ts';
 import type { MailStore, SpecialUse } from '../../store/types.ts';
-import { domainOf, isValidAddress, normalizeAddress } from '../address.ts';
+import { domainOf, headerAddresses, isValidAddress, normalizeAddress } from '../address.ts';
 import { derivedKey } from '../delivery-key.ts';
 import { headerValues, prependHeaders } from '../raw-message.ts';
 import type { AutoreplyLog } from './autoreply-log.ts';
@@ -175,11 +175,11 @@ export function createDeliveryPipeline(deps: DeliveryPipelineDeps): DeliveryPipe
 
   const pipeline: DeliveryPipeline = {
     async deliver(req, meta) {
-      if (req.spam) {
+      const settings = await deps.settings.settingsOf(req.userId);
+      if (junkVerdict(req, settings)) {
         const stored = await store.deliver(req.userId, req.raw, { mailbox: '\\Junk', idempotencyKey: req.idempotencyKey }, meta);
         return { stored, redirectedTo: [], autoreplied: false, rules: [] };
       }
-      const settings = await deps.settings.settingsOf(req.userId);
       const rules = evaluateRules(req.raw, settings.rules);
       const { targets, loop } = await redirect(req, settings, meta);
       const keep = !rules.discard && (targets.length === 0 || settings.redirections.keepLocalCopy || loop);
@@ -194,4 +194,18 @@ export function createDeliveryPipeline(deps: DeliveryPipelineDeps): DeliveryPipe
     },
   };
   return pipeline;
+}
+
+/** Spam verdict after the user's senders lists: approved senders never go to Junk, blocked ones always do. */
+function junkVerdict(req: DeliveryRequest, settings: MailSettings): boolean {
+  const lists = settings.senders;
+  if (!lists || (lists.blocked.length === 0 && lists.approved.length === 0)) return req.spam;
+  const senders = [req.sender, ...headerAddresses(req.raw, ['from'])].map(normalizeAddress).filter(Boolean);
+  const listed = (list: readonly string[]) => senders.some((a) => {
+    const domain = a.slice(a.lastIndexOf('@'));
+    return list.some((e) => e === a || (e.startsWith('@') && (domain === e || domain.endsWith(`.${e.slice(1)}`))));
+  });
+  if (listed(lists.approved)) return false;
+  if (listed(lists.blocked)) return true;
+  return req.spam;
 }

@@ -56,6 +56,15 @@ describe('delivery pipeline', () => {
     expect(out.autoreplied).toBe(false);
   });
 
+  it('files blocked senders in Junk and keeps approved ones out of it, spam verdict or not', async () => {
+    const t = setup({ bob: { senders: { blocked: ['@remote.test'], approved: ['friend@remote.test'] } } });
+    await t.pipeline.deliver(req({ idempotencyKey: 'b1' }), meta);
+    await t.pipeline.deliver(req({ raw: raw('friend@remote.test'), sender: 'friend@remote.test', spam: true, idempotencyKey: 'b2' }), meta);
+    await t.pipeline.deliver(req({ raw: raw('x@sub.remote.test'), sender: 'x@sub.remote.test', idempotencyKey: 'b3' }), meta);
+    await t.pipeline.deliver(req({ raw: raw('y@other.test'), sender: 'y@other.test', idempotencyKey: 'b4' }), meta);
+    expect(t.stored.map((s) => s.mailbox)).toEqual(['\\Junk', 'INBOX', '\\Junk', 'INBOX']);
+  });
+
   it('redirects to a remote address without a local copy, as the redirecting user', async () => {
     const t = setup({ bob: { redirections: { addresses: ['Bob.Elsewhere@remote.test'], keepLocalCopy: false } } });
     const out = await t.pipeline.deliver(req(), meta);

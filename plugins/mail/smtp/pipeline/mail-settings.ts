@@ -53,6 +53,12 @@ export interface MailSettings {
   autoreply: AutoReplySettings;
   /** Evaluated in order at delivery; every matching rule applies until one says stop. */
   rules: MailRule[];
+  /**
+   * Personal senders lists (addresses, or `@domain` for a domain and its subdomains),
+   * matched against the envelope sender and the From addresses: blocked ⇒ \Junk,
+   * approved ⇒ never \Junk (approved wins). Absent = empty.
+   */
+  senders?: { blocked: string[]; approved: string[] };
 }
 
 export interface MailSettingsLookup {

@@ -1,0 +1,29 @@
+import type { BlobStore } from '../../../core/blobs/index.ts';
+import type { ResolvedConfig } from '../../../core/config/load-config.ts';
+import type { EventLog } from '../../../core/events/event-log.ts';
+import type { ChangeFeed } from '../../../core/feed/change-feed.ts';
+import type { AuthService } from '../../../core/identity/auth-service.ts';
+import type { IdentityApi } from '../../../core/identity/identity-api.ts';
+import type { Logger } from '../../../core/logger.ts';
+import type { MailStoreService } from '../index.ts';
+import type { createSearchService } from '../search/search-service.ts';
+import type { createMailSettings } from '../settings/mail-settings-service.ts';
+import type { Submitter } from '../smtp/submit-message.ts';
+
+/** What the browser side of mail works with; resolved lazily (after init). */
+export interface MailWebDeps {
+  store: MailStoreService;
+  search: ReturnType<typeof createSearchService>;
+  settings: ReturnType<typeof createMailSettings>;
+  events: EventLog;
+  feed: ChangeFeed;
+  auth: AuthService;
+  identity: IdentityApi;
+  blobs: BlobStore;
+  logger: Logger;
+  config: ResolvedConfig;
+  /** Submission on behalf of the signed-in user (the same path as the SMTP submission port). */
+  submit?: Submitter;
+}
+
+export type MailWebDepsFn = () => MailWebDeps;
