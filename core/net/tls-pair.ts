@@ -27,11 +27,12 @@
  *   processes, exclusive links make the first writer win. A loser starts again
  *   and reads the winner's files, so two processes end up with one pair.
  */
-import { X509Certificate, createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { CairnError } from '../errors.ts';
+import { writeExclusive } from '../fs/write-exclusive.ts';
 
 export interface TlsPairOptions {
   /** Appliance data directory; the generated pair goes to `<dataDir>/tls/`. */
@@ -318,59 +319,6 @@ async function certifyExistingKey(key: string, keyPath: string, hostname: string
     keyPair: { privateKey: keyObject.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKey },
   });
   return pems.cert;
-}
-
-/**
- * Create `path` with `data`, atomically and without ever replacing an existing file:
- * temporary file (exact mode, fsynced), then link(2) into place, which fails with
- * EEXIST if the name is taken, then fsync of the directory so the name is durable.
- */
-async function writeExclusive(path: string, data: string, mode: number): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
-  try {
-    const fh = await open(tmp, 'wx', mode);
-    try {
-      // open() honours the umask; chmod makes the mode exact (a 0644 cert stays readable under umask 077).
-      await fh.chmod(mode);
-      await fh.writeFile(data, 'utf8');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    try {
-      await link(tmp, path);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      // Filesystems without hard links: fall back to rename after a fresh existence
-      // check. That reopens a tiny cross-process window, which is acceptable there.
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw err;
-      if (await exists(path)) throw Object.assign(new Error(`${path} already exists`), { code: 'EEXIST' });
-      await rename(tmp, path);
-    }
-    await fsyncDir(join(path, '..'));
-  } finally {
-    await rm(tmp, { force: true });
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  // Windows cannot open a directory for fsync; there the rename/link is as durable as it gets.
-  if (process.platform === 'win32') return;
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
 }
 
 /**

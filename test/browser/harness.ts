@@ -97,3 +97,33 @@ export async function launchChromium(): Promise<Browser> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
+
+export interface SignedIn {
+  app: Started;
+  browser: Browser;
+  page: import('playwright-core').Page;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** A fresh appliance, Chromium, and a page signed in as the owner through the real login form. */
+export async function signedInPage(viewport = { width: 1100, height: 900 }): Promise<SignedIn> {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dataDir = mkdtempSync(join(tmpdir(), 'cairn-browser-'));
+  const app = await startAppliance(dataDir);
+  const browser = await launchChromium();
+  const page = await (await browser.newContext({ viewport })).newPage();
+  await page.goto(`${app.baseUrl}/login`);
+  await page.fill('#email', app.email);
+  await page.fill('#password', app.password);
+  await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.click('button[type=submit]')]);
+  return {
+    app, browser, page, dataDir,
+    async close() {
+      await browser.close();
+      await stopAppliance(app.child);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,35 +1,22 @@
 // The headline feature in a real browser: notes are changed and deleted by mistake,
 // then the user previews and restores the notebook as it was, and brings back one
 // note from "recently deleted". Screenshots go to test-results/.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, SHOTS, startAppliance, stopAppliance, type Started } from './harness.ts';
+import { SHOTS, signedInPage, type SignedIn, type Started } from './harness.ts';
 
 describe('browser: restore notes', () => {
-  let dataDir: string;
-  let app: Started | undefined;
-  let browser: Browser | undefined;
+  let session: SignedIn | undefined;
+  let app: Started;
   let page: Page;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'cairn-browser-'));
-    app = await startAppliance(dataDir);
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
-    await page.goto(`${app.baseUrl}/login`);
-    await page.fill('#email', app.email);
-    await page.fill('#password', app.password);
-    await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.click('button[type=submit]')]);
+    session = await signedInPage();
+    ({ app, page } = session);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    if (app) await stopAppliance(app.child);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => { await session?.close(); });
 
   const addNote = async (title: string, body: string) => {
     await page.fill('#title', title);

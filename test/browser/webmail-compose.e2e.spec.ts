@@ -1,38 +1,26 @@
 // Writing mail in a real browser: compose with an attachment (the upload's progress is
 // shown), send it to yourself and find it in Sent; then set an automatic reply and a
 // redirection in the mail settings. Screenshots go to test-results/.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, SHOTS, startAppliance, stopAppliance, type Started } from './harness.ts';
+import { SHOTS, signedInPage, type SignedIn, type Started } from './harness.ts';
 
 describe('browser: compose and mail settings', () => {
-  let dataDir: string;
-  let app: Started | undefined;
-  let browser: Browser | undefined;
+  let session: SignedIn | undefined;
+  let app: Started;
   let page: Page;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'cairn-browser-'));
-    app = await startAppliance(dataDir);
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
-    await page.goto(`${app.baseUrl}/login`);
-    await page.fill('#email', app.email);
-    await page.fill('#password', app.password);
-    await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.click('button[type=submit]')]);
+    session = await signedInPage();
+    ({ app, page } = session);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    if (app) await stopAppliance(app.child);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => { await session?.close(); });
 
   test('composes with an attachment, sends it to yourself, and finds it in Sent', async () => {
-    const file = join(dataDir, 'report.bin');
+    const file = join(session!.dataDir, 'report.bin');
     writeFileSync(file, Buffer.alloc(3 * 1024 * 1024, 7));
     await page.goto(`${app!.baseUrl}/mail/compose`);
     await page.fill('#compose-to', app!.email);

@@ -2,42 +2,30 @@
 // starred and found with the Starred filter, moved with a bulk action, deleted and
 // brought back from "recently deleted", and a new message shows up without a reload
 // (SSE). Screenshots go to test-results/.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, SHOTS, startAppliance, stopAppliance, type Started } from './harness.ts';
+import { SHOTS, signedInPage, type SignedIn, type Started } from './harness.ts';
 
 describe('browser: webmail reading', () => {
-  let dataDir: string;
-  let app: Started | undefined;
-  let browser: Browser | undefined;
+  let session: SignedIn | undefined;
+  let app: Started;
+  let browser: Browser;
   let page: Page;
   let send: (subject: string, html?: string) => Promise<void>;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'cairn-browser-'));
-    app = await startAppliance(dataDir);
+    session = await signedInPage({ width: 1280, height: 860 });
+    ({ app, page, browser } = session);
     const port = Number(new URL(app.listening.smtp!.split(' ')[0]!).port);
     const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
     send = async (subject, html) => {
       await transport.sendMail({ from: 'Carol <carol@elsewhere.example>', to: app!.email, subject, ...(html ? { html } : { text: `Body of ${subject}` }) });
     };
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-    await page.goto(`${app.baseUrl}/login`);
-    await page.fill('#email', app.email);
-    await page.fill('#password', app.password);
-    await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.click('button[type=submit]')]);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    if (app) await stopAppliance(app.child);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => { await session?.close(); });
 
   const row = (subject: string) => page.locator('#mail-list .mail-row', { hasText: subject });
 

@@ -17,7 +17,7 @@
 //   account's own; other `[Gmail]/X` become `X`.
 import { createHash, randomUUID } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
-import { ImapFlow, type ListResponse } from 'imapflow';
+import type { ListResponse } from 'imapflow';
 import { sql, type Kysely } from 'kysely';
 import { ConflictError, NotFoundError, ValidationError } from '../../../core/errors.ts';
 import type { EventMetadata } from '../../../core/events/types.ts';
@@ -159,6 +159,8 @@ export function createImportService(deps: { store: MailStoreService; db: Kysely<
 
   async function run(job: ImportJob, password: string, w: { stop: boolean }): Promise<void> {
     if (!deps.allowPrivateHosts) await assertPublicHost(job.host);
+    // imapflow (~24 MB loaded) is needed only while an import runs.
+    const { ImapFlow } = await import('imapflow');
     const client = new ImapFlow({
       host: job.host, port: job.port, secure: job.tls === 'implicit',
       ...({ doSTARTTLS: job.tls === 'starttls' } as object),

@@ -6,7 +6,7 @@
 // its index, whose offsets are into exactly these bytes) the bodies of non-text parts
 // and of parts marked as attachments are left out, so a 25 MB message of attachments
 // is parsed as a few KB instead of having every attachment decoded for nothing.
-import { simpleParser } from 'mailparser';
+import { simpleParser } from '../shared-mailparser.ts';
 import type { MimePart } from '../mime/types.ts';
 
 /**

@@ -53,8 +53,12 @@ interface DkimSignModule {
 }
 
 const require = createRequire(import.meta.url);
-const mailauth = require('mailauth') as MailauthModule;
-const sign = require('mailauth/lib/dkim/sign') as DkimSignModule;
+// mailauth and its dependencies take ~40 MB once loaded: only when mail is first checked or signed.
+let loaded: { mailauth: MailauthModule; sign: DkimSignModule } | undefined;
+const load = () => (loaded ??= {
+  mailauth: require('mailauth') as MailauthModule,
+  sign: require('mailauth/lib/dkim/sign') as DkimSignModule,
+});
 
-export const mailauthAuthenticate = mailauth.authenticate;
-export const mailauthDkimSign = sign.dkimSign;
+export const mailauthAuthenticate: MailauthModule['authenticate'] = (input, opts) => load().mailauth.authenticate(input, opts);
+export const mailauthDkimSign: DkimSignModule['dkimSign'] = (input, opts) => load().sign.dkimSign(input, opts);

@@ -18,11 +18,12 @@
 //   yet verified everywhere, so it would have to be a second signature).
 // - Domain names are checked against DOMAIN_RE before they become a path: the guard
 //   against path traversal.
-import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, rm } from 'node:fs/promises';
+import { createPrivateKey, createPublicKey, generateKeyPair } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ValidationError } from '../../../../core/errors.ts';
+import { writeExclusive } from '../../../../core/fs/write-exclusive.ts';
 
 /** The selector published in DNS: `cairn._domainkey.<domain>`. */
 export const DKIM_SELECTOR = 'cairn';
@@ -84,8 +85,7 @@ export class DkimKeyStore {
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
     });
     try {
-      await writeExclusive(path, privateKey, KEY_FILE_MODE);
-      await syncDir(this.dir);
+      await writeExclusive(path, privateKey, KEY_FILE_MODE); // fsyncs the directory too
       return { domain, selector: DKIM_SELECTOR, privateKeyPem: privateKey };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -115,28 +115,3 @@ async function readIfExists(path: string): Promise<string | undefined> {
   }
 }
 
-async function writeExclusive(path: string, data: string, mode: number): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
-  try {
-    const fh = await open(tmp, 'wx', mode);
-    try {
-      await fh.chmod(mode);
-      await fh.writeFile(data, 'utf8');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await link(tmp, path);
-  } finally {
-    await rm(tmp, { force: true });
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}

@@ -1,6 +1,7 @@
 // Building outgoing messages for the webmail (nodemailer's MailComposer) and preparing
 // replies and forwards from a stored original (mailparser for its text).
-import { simpleParser, type AddressObject } from 'mailparser';
+import type { AddressObject } from 'mailparser';
+import { simpleParser } from '../../shared-mailparser.ts';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 

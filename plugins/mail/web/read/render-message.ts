@@ -2,7 +2,8 @@
 // the HTML body sanitized (remote images blocked unless asked for), a plain-text
 // fallback, the attachments, and the sender check summarized from the
 // Authentication-Results header our MX put on top.
-import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
+import type { AddressObject, Attachment, ParsedMail } from 'mailparser';
+import { simpleParser } from '../../shared-mailparser.ts';
 import { sanitizeMailHtml, textToHtml } from '../shared/sanitize-mail-html.ts';
 
 /** Attachment types shown inline (preview); anything else is download only. SVG is not an image here: it can script. */

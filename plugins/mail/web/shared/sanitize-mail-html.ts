@@ -7,7 +7,14 @@
 // mailto and cid. Links open in a new browsing context without opener or referrer.
 // Remote images are replaced by a placeholder unless the reader asked for them for this
 // message; cid: images point at the message's own parts.
-import sanitizeHtml from 'sanitize-html';
+import { createRequire } from 'node:module';
+import type SanitizeHtml from 'sanitize-html';
+
+// Loaded when the first HTML message is shown, not at start (~17 MB with its parser).
+const require = createRequire(import.meta.url);
+let sanitizer: typeof SanitizeHtml | undefined;
+const sanitizeHtml: typeof SanitizeHtml = ((html: string, options?: SanitizeHtml.IOptions) =>
+  (sanitizer ??= require('sanitize-html') as typeof SanitizeHtml)(html, options)) as typeof SanitizeHtml;
 
 export const BLOCKED_IMAGE_SRC = '/mail/static/blocked-image.svg';
 
