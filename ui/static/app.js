@@ -29,15 +29,21 @@
     if (theme === 'light' || theme === 'dark' || theme === 'auto') applyTheme(theme);
   });
 
-  function showGlobalError(text) {
+  /** Shows a message in the page's flash area; plugins' scripts use it as window.cairn.flash. */
+  function flash(kind, text) {
     var box = document.getElementById('global-flash');
     if (!box) return;
     box.textContent = '';
     var p = document.createElement('div');
-    p.className = 'flash flash-error';
-    p.setAttribute('role', 'alert');
+    p.className = 'flash flash-' + kind;
+    p.setAttribute('role', kind === 'error' ? 'alert' : 'status');
     p.textContent = text;
     box.appendChild(p);
+  }
+  window.cairn = Object.assign(window.cairn || {}, { flash: flash });
+
+  function showGlobalError(text) {
+    flash('error', text);
   }
 
   document.addEventListener('htmx:responseError', function (evt) {

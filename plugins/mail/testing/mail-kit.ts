@@ -15,21 +15,24 @@ export interface MailKit {
   close(): Promise<void>;
 }
 
+/** A user in a (possibly new) local domain, with an account password and a device password. */
+export async function addTestUser(appliance: TestAppliance, email: string, password = `${email.split('@')[0]} has a password`): Promise<MailKitUser> {
+  const sys = { actor: 'system', source: 'system' } as const;
+  const domain = email.split('@')[1]!;
+  if (!(await appliance.identity.listDomains()).includes(domain)) await appliance.identity.addDomain(domain, sys);
+  const { user } = await appliance.identity.addUser({ email, password }, sys);
+  const app = await appliance.identity.createAppPassword(user.id, 'test device', sys);
+  return { userId: user.id, email: user.email, password, appPassword: app.password };
+}
+
 export async function createMailTestAppliance(opts: { config?: Partial<ResolvedConfig>; plugins?: string[] } = {}): Promise<MailKit> {
   const appliance = await createTestAppliance({ plugins: opts.plugins ?? ['mail'], ...(opts.config ? { config: opts.config } : {}) });
   const store = appliance.services.services.require<MailStoreService>('mail.store');
-  const sys = { actor: 'system', source: 'system' } as const;
   return {
     appliance,
     store,
     meta: (actor = 'system') => ({ actor, source: 'system', time: new Date().toISOString() }),
-    async addUser(email, password = `${email.split('@')[0]} has a password`) {
-      const domain = email.split('@')[1]!;
-      if (!(await appliance.identity.listDomains()).includes(domain)) await appliance.identity.addDomain(domain, sys);
-      const { user } = await appliance.identity.addUser({ email, password }, sys);
-      const app = await appliance.identity.createAppPassword(user.id, 'test device', sys);
-      return { userId: user.id, email: user.email, password, appPassword: app.password };
-    },
+    addUser: (email, password) => addTestUser(appliance, email, password),
     close: () => appliance.close(),
   };
 }

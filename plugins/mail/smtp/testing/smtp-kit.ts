@@ -9,6 +9,7 @@ import type { PluginDefinition, PluginRegistrar } from '../../../../core/plugins
 import { createTestAppliance, type TestAppliance } from '../../../../core/testing/test-appliance.ts';
 import mailPlugin, { type MailStoreService } from '../../index.ts';
 import type { SpecialUse } from '../../store/types.ts';
+import { addTestUser } from '../../testing/mail-kit.ts';
 import type { DnsResolver } from '../dns-resolver.ts';
 import { smtpEvents } from '../events.ts';
 import type { MailSettingsLookup } from '../pipeline/mail-settings.ts';
@@ -82,7 +83,6 @@ export async function createSmtpKit(opts: SmtpKitOptions = {}): Promise<SmtpKit>
   const appliance = await createTestAppliance({ pluginDefs: [withSmtpParts(mailPlugin as unknown as PluginDefinition)] });
   const store = appliance.services.services.require<MailStoreService>('mail.store');
   const auth = appliance.auth;
-  const sys = { actor: 'system', source: 'system' } as const;
   const servers = createSmtpServers({
     store, auth, events: appliance.log, db: appliance.db.kysely, blobs: appliance.blobs, logger: opts.logger ?? silentLogger(),
     hostname: appliance.config.hostname, tls: appliance.services.tls, dataDir: appliance.dataDir,
@@ -111,13 +111,7 @@ export async function createSmtpKit(opts: SmtpKitOptions = {}): Promise<SmtpKit>
   return {
     appliance, store, db: appliance.db.kysely, servers, mx, submission, submissions, cert: appliance.services.tls.cert,
     meta: (actor = 'system') => ({ actor, source: 'system', time: new Date().toISOString() }),
-    async addUser(email, password = `${email.split('@')[0]} has a password`) {
-      const domain = email.split('@')[1]!;
-      if (!(await appliance.identity.listDomains()).includes(domain)) await appliance.identity.addDomain(domain, sys);
-      const { user } = await appliance.identity.addUser({ email, password }, sys);
-      const app = await appliance.identity.createAppPassword(user.id, 'test device', sys);
-      return { userId: user.id, email: user.email, password, appPassword: app.password };
-    },
+    addUser: (email, password) => addTestUser(appliance, email, password),
     async messages(userId, mailbox = 'INBOX') {
       const box = await store.mailboxBySpecialUse(userId, mailbox);
       if (!box) return [];

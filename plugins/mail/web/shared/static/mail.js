@@ -48,14 +48,7 @@
     if (checked === 0) { evt.preventDefault(); alertText('Select one or more messages first.'); }
   });
   function alertText(text) {
-    var box = document.getElementById('global-flash');
-    if (!box) return;
-    box.textContent = '';
-    var p = document.createElement('div');
-    p.className = 'flash flash-info';
-    p.setAttribute('role', 'status');
-    p.textContent = text;
-    box.appendChild(p);
+    if (window.cairn && window.cairn.flash) window.cairn.flash('info', text); // from core's app.js
   }
 
   // ---- drag a message onto a folder ----
