@@ -141,6 +141,9 @@ export class EventLog {
       head: raw.prepare<[], { p: number | null }>('select max(position) as p from core_events'),
       page: raw.prepare<[number, number, number], Row>('select * from core_events where position > ? and position <= ? order by position limit ?'),
       positionAt: raw.prepare<[number], { p: number | null }>('select max(position) as p from core_events where recorded_at <= ?'),
+      // Every command reads its stream through these: prepared once, not per call.
+      stream: raw.prepare<[string, number, number], Row>('select * from core_events where stream = ? and position <= ? and stream_position >= ? order by position'),
+      streamPrefix: raw.prepare<[string, string, number, number], Row>('select * from core_events where stream >= ? and stream < ? and position <= ? and stream_position >= ? order by position'),
     };
   }
 
@@ -347,15 +350,10 @@ export class EventLog {
     return this.#read(() => {
       const out: StoredEvent[] = [];
       for (const stream of streams) {
-        const prefix = stream.endsWith('*');
-        const sqlText = prefix
-          ? 'select * from core_events where stream >= ? and stream < ? and position <= ? and stream_position >= ? order by position'
-          : 'select * from core_events where stream = ? and position <= ? and stream_position >= ? order by position';
-        const stmt = this.#db.raw.prepare<unknown[], Row>(sqlText);
         const from = opts.fromStreamPosition ?? 1;
-        const rows = prefix
-          ? stmt.all(stream.slice(0, -1), `${stream.slice(0, -1)}\uffff`, upTo, from)
-          : stmt.all(stream, upTo, from);
+        const rows = stream.endsWith('*')
+          ? this.#stmts.streamPrefix.all(stream.slice(0, -1), `${stream.slice(0, -1)}\uffff`, upTo, from)
+          : this.#stmts.stream.all(stream, upTo, from);
         for (const r of rows) out.push(rowToEvent(r));
       }
       if (streams.length > 1) out.sort((a, b) => a.position - b.position);

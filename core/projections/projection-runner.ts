@@ -31,6 +31,15 @@ export class ProjectionRunner {
   #asyncDirty = new Set<string>();
   #stopped = false;
   #setInlinePositions: ((position: number) => void) | undefined;
+  #checkpointStmts: { get: import('better-sqlite3').Statement<[string], { position: number }>; set: import('better-sqlite3').Statement<[number, number, string]> } | undefined;
+
+  /** An async projection's checkpoint, read and written every page: prepared once. */
+  get #checkpoint() {
+    return (this.#checkpointStmts ??= {
+      get: this.#db.raw.prepare<[string], { position: number }>('select position from core_projections where name = ?'),
+      set: this.#db.raw.prepare<[number, number, string]>('update core_projections set position = ?, updated_at = ? where name = ?'),
+    });
+  }
 
   constructor(db: Db, log: EventLog, logger: Logger) {
     this.#db = db;
@@ -181,7 +190,7 @@ export class ProjectionRunner {
     const raw = this.#db.raw;
     const pageSize = p.pageSize ?? ASYNC_PAGE_SIZE;
     const { from, head, events } = await this.#db.kysely.connection().execute(async () => {
-      const from = raw.prepare<[string], { position: number }>('select position from core_projections where name = ?').get(p.name)?.position ?? 0;
+      const from = this.#checkpoint.get.get(p.name)?.position ?? 0;
       const head = this.#log.headSync();
       return { from, head, events: this.#log.readAllSync(from, pageSize, p.handles, head) };
     });
@@ -189,12 +198,12 @@ export class ProjectionRunner {
     return this.#db.kysely.connection().execute(async (conn) => {
       raw.exec('begin immediate');
       try {
-        const now = raw.prepare<[string], { position: number }>('select position from core_projections where name = ?').get(p.name)?.position ?? 0;
+        const now = this.#checkpoint.get.get(p.name)?.position ?? 0;
         if (now !== from) { raw.exec('rollback'); return true; } // another process advanced it: read again
         if (events.length > 0) await dispatch(p, events, conn, prepared);
         const full = events.length === pageSize;
         const reached = full ? events[events.length - 1]!.position : head;
-        raw.prepare('update core_projections set position = ?, updated_at = ? where name = ?').run(reached, Date.now(), p.name);
+        this.#checkpoint.set.run(reached, Date.now(), p.name);
         raw.exec('commit');
         return full;
       } catch (e) {
