@@ -154,6 +154,7 @@ async function boot(config: ResolvedConfig, db: Db, logger: Logger, opts: OpenOp
     nav: plugins.flatMap((p) => p.nav).sort((a, b) => (a.order ?? 100) - (b.order ?? 100)),
     plugins: plugins.filter((p) => p.app).map((p) => ({ id: p.def.id, app: p.app! })),
     mounts: plugins.flatMap((p) => p.mounts),
+    dav: plugins.flatMap((p) => p.dav),
     health: async () => ({ position: await log.head() }),
     secureCookies: config.publicUrl.startsWith('https:'),
   });

@@ -11,6 +11,8 @@ import type { IdentityApi } from '../identity/identity-api.ts';
 import type { Logger } from '../logger.ts';
 import type { NavItem } from '../plugins/define-plugin.ts';
 import { csrfProtection } from './csrf.ts';
+import { createDavApp, wellKnownDavApp } from '../dav/dav-app.ts';
+import type { DavCollectionBackend } from '../dav/types.ts';
 import type { CairnEnv } from './env.ts';
 import { errorHandler, notFoundHandler } from './error-handler.tsx';
 import { pageRenderer } from './page-renderer.ts';
@@ -32,6 +34,8 @@ export interface HttpDeps {
   plugins: { id: string; app: Hono<CairnEnv> }[];
   /** Root-path apps of plugins (well-known URIs, Autodiscover): no session, no CSRF token. */
   mounts?: { path: string; app: Hono<CairnEnv> }[];
+  /** Collection trees served at /dav/ (CalDAV, CardDAV); /dav/ and its well-known URIs exist only when one is registered. */
+  dav?: DavCollectionBackend[];
   /** Extra fields for /healthz (e.g. log position). */
   health(): Promise<Record<string, unknown>>;
   /** True when the UI is served over TLS. */
@@ -64,6 +68,13 @@ export function createHttpApp(deps: HttpDeps): Hono<CairnEnv> {
     app.route(m.path, m.app);
     // Outlook asks for /Autodiscover/Autodiscover.xml as well as the lowercase path.
     if (m.path === '/autodiscover') app.route('/Autodiscover', m.app);
+  }
+
+  if (deps.dav && deps.dav.length > 0) {
+    // Before sessions and CSRF: DAV is Basic-authenticated on every request (core/dav/dav-app.ts).
+    app.route('/dav', createDavApp({ auth: deps.auth, logger, backends: deps.dav }));
+    app.route('/.well-known/caldav', wellKnownDavApp());
+    app.route('/.well-known/carddav', wellKnownDavApp());
   }
 
   app.use('*', session({ identity: deps.identity, secureCookies: deps.secureCookies }));

@@ -53,6 +53,11 @@ export interface AuthService {
   requireRight(user: SessionUser, resource: string, right: Right): Promise<void>;
   /** Grants on a resource (for sharing dialogs). */
   grantsOn(resource: string): Promise<Grant[]>;
+  /**
+   * Resources whose id starts with `prefix` (e.g. 'calendar:') on which the user holds a
+   * right (directly, through a group or the organization), with the highest right each.
+   */
+  resourcesFor(user: SessionUser, prefix: string): Promise<{ resource: string; right: Right }[]>;
   /** Retention window of the organization in days (0 = restore off). */
   retentionDays(): Promise<number>;
 }

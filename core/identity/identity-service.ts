@@ -472,6 +472,25 @@ export function createIdentity(deps: IdentityDeps): Identity {
       }
     },
 
+    async resourcesFor(user, prefix) {
+      const row = await userRow(user.id);
+      if (!row || prefix.length === 0) return [];
+      const groups = await groupsOf(row.id);
+      const rows = await db.selectFrom('core_grants').select(['resource', 'right'])
+        .where('resource', '>=', prefix).where('resource', '<', `${prefix}\uffff`)
+        .where((eb) => eb.or([
+          eb.and([eb('principal_kind', '=', 'user'), eb('principal_id', '=', row.id)]),
+          ...(groups.length > 0 ? [eb.and([eb('principal_kind', '=', 'group'), eb('principal_id', 'in', groups)])] : []),
+          ...(row.role !== 'guest' ? [eb.and([eb('principal_kind', '=', 'org'), eb('principal_id', '=', '')])] : []),
+        ])).execute();
+      const best = new Map<string, Right>();
+      for (const r of rows) {
+        const held = best.get(r.resource as string);
+        if (!held || RIGHT_RANK[r.right as Right] > RIGHT_RANK[held]) best.set(r.resource as string, r.right as Right);
+      }
+      return [...best].map(([resource, right]) => ({ resource, right }));
+    },
+
     async grantsOn(resource) {
       const rows = await db.selectFrom('core_grants').select(['resource', 'principal_kind', 'principal_id', 'right'])
         .where('resource', '=', resource).orderBy('principal_kind').orderBy('principal_id').execute();

@@ -14,6 +14,7 @@ import type { z } from 'zod';
 import type { Migration } from '../db/migrations.ts';
 import type { CairnEnv } from '../http/env.ts';
 import type { Projection } from '../projections/types.ts';
+import type { DavCollectionBackend } from '../dav/types.ts';
 import {
   MOUNT_PATTERN, PLUGIN_ID_PATTERN, type CoreServiceName, type CoreServices, type ListenerSpec, type NavItem, type PluginDefinition,
   type PluginRegistrar,
@@ -34,6 +35,7 @@ export interface LoadedPlugin {
   app: Hono<CairnEnv> | undefined;
   mounts: { path: string; app: Hono<CairnEnv> }[];
   nav: NavItem[];
+  dav: DavCollectionBackend[];
   listeners: ListenerSpec[];
   provides: Map<string, () => unknown>;
   blobRefs: ((db: Kysely<any>) => AsyncIterable<string> | Iterable<string>)[];
@@ -89,6 +91,12 @@ export function registerPlugins(found: readonly { def: PluginDefinition; source:
       if (other) throw new PluginLoadError(`plugins "${other}" and "${p.def.id}" both mount ${m.path}`);
       mountedBy.set(m.path.toLowerCase(), p.def.id);
     }
+    for (const d of p.dav) {
+      const key = `/dav/${d.root}`;
+      const other = mountedBy.get(key);
+      if (other) throw new PluginLoadError(`plugins "${other}" and "${p.def.id}" both serve ${key}/`);
+      mountedBy.set(key, p.def.id);
+    }
   }
   return loaded;
 }
@@ -112,7 +120,7 @@ function topologicalOrder(defs: PluginDefinition[]): PluginDefinition[] {
 
 function collect(def: PluginDefinition, source: string): LoadedPlugin {
   const loaded: LoadedPlugin = {
-    def, source, eventTypes: {}, migrations: [], projections: [], app: undefined, mounts: [], nav: [], listeners: [],
+    def, source, eventTypes: {}, migrations: [], projections: [], app: undefined, mounts: [], nav: [], dav: [], listeners: [],
     provides: new Map(), blobRefs: [], services: undefined,
   };
   const id = def.id;
@@ -136,6 +144,10 @@ function collect(def: PluginDefinition, source: string): LoadedPlugin {
       loaded.mounts.push({ path, app });
     },
     nav(item) { loaded.nav.push(item); },
+    dav(backend) {
+      if (!/^[a-z][a-z0-9-]{0,30}$/.test(backend.root) || backend.root === 'principals') throw new PluginLoadError(`plugin "${id}" registers a DAV root "${backend.root}" that is not a plain lowercase segment (or is core's "principals")`);
+      loaded.dav.push(backend);
+    },
     listener(spec) { loaded.listeners.push(spec); },
     provide(name, factory) {
       const full = name.startsWith(`${id}.`) ? name : `${id}.${name}`;

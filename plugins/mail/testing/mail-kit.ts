@@ -4,8 +4,9 @@ import type { EventMetadata } from '../../../core/events/types.ts';
 import { createTestAppliance, type TestAppliance } from '../../../core/testing/test-appliance.ts';
 import type { ResolvedConfig } from '../../../core/config/load-config.ts';
 import type { MailStoreService } from '../index.ts';
+import { addTestUser, type TestUser } from '../../../core/testing/add-test-user.ts';
 
-export interface MailKitUser { userId: string; email: string; password: string; appPassword: string }
+export type MailKitUser = TestUser;
 
 export interface MailKit {
   appliance: TestAppliance;
@@ -15,15 +16,7 @@ export interface MailKit {
   close(): Promise<void>;
 }
 
-/** A user in a (possibly new) local domain, with an account password and a device password. */
-export async function addTestUser(appliance: TestAppliance, email: string, password = `${email.split('@')[0]} has a password`): Promise<MailKitUser> {
-  const sys = { actor: 'system', source: 'system' } as const;
-  const domain = email.split('@')[1]!;
-  if (!(await appliance.identity.listDomains()).includes(domain)) await appliance.identity.addDomain(domain, sys);
-  const { user } = await appliance.identity.addUser({ email, password }, sys);
-  const app = await appliance.identity.createAppPassword(user.id, 'test device', sys);
-  return { userId: user.id, email: user.email, password, appPassword: app.password };
-}
+export { addTestUser };
 
 export async function createMailTestAppliance(opts: { config?: Partial<ResolvedConfig>; plugins?: string[] } = {}): Promise<MailKit> {
   const appliance = await createTestAppliance({ plugins: opts.plugins ?? ['mail'], ...(opts.config ? { config: opts.config } : {}) });

@@ -1,0 +1,34 @@
+// What every DAV method handler receives: the resolved target, the authenticated
+// context, the backends and helpers to read the request.
+import type { Context } from 'hono';
+import type { CairnEnv } from '../http/env.ts';
+import type { SessionUser } from '../identity/auth-service.ts';
+import type { AuthService } from '../identity/auth-service.ts';
+import type { Logger } from '../logger.ts';
+import type { DavCollection, DavCollectionBackend, DavContext } from './types.ts';
+
+export type DavTarget =
+  | { kind: 'root' }
+  | { kind: 'principals' }
+  | { kind: 'principal'; user: SessionUser }
+  | { kind: 'backend-root'; backend: DavCollectionBackend }
+  | { kind: 'home'; backend: DavCollectionBackend; home: SessionUser }
+  /** A collection path that does not exist (yet): MKCALENDAR/MKCOL create it. */
+  | { kind: 'missing-collection'; backend: DavCollectionBackend; home: SessionUser; slug: string }
+  | { kind: 'collection'; backend: DavCollectionBackend; home: SessionUser; collection: DavCollection }
+  | { kind: 'object'; backend: DavCollectionBackend; home: SessionUser; collection: DavCollection; name: string };
+
+export interface DavDeps {
+  auth: AuthService;
+  logger: Logger;
+  backends: readonly DavCollectionBackend[];
+}
+
+export interface DavRequest {
+  c: Context<CairnEnv>;
+  ctx: DavContext;
+  deps: DavDeps;
+  target: DavTarget;
+  /** The request path as the client sent it (for hrefs of the target itself). */
+  href: string;
+}
