@@ -35,7 +35,8 @@ const REALM = 'Basic realm="Cairn", charset="UTF-8"';
 
 export function createDavApp(deps: DavDeps): Hono<CairnEnv> {
   const app = new Hono<CairnEnv>();
-  const davHeader = ['1', '3', 'extended-mkcol', 'access-control', ...new Set(deps.backends.flatMap((b) => b.davClasses))].join(', ');
+  const trees = deps.trees ?? [];
+  const davHeader = ['1', '3', 'extended-mkcol', 'access-control', ...new Set([...deps.backends, ...trees].flatMap((b) => b.davClasses))].join(', ');
 
   const handle = async (c: Context<CairnEnv>): Promise<Response> => {
     try {
@@ -48,9 +49,12 @@ export function createDavApp(deps: DavDeps): Hono<CairnEnv> {
         metadata: () => ({ actor: user.id, source: 'dav', requestId: c.var.requestId, time: new Date().toISOString() }),
       };
       const method = c.req.method.toUpperCase();
+      const tree = trees.find((t) => t.root === segs[0]);
       if (method === 'OPTIONS') {
-        return new Response(null, { status: 200, headers: { DAV: davHeader, Allow: DAV_METHODS.join(', '), 'Content-Length': '0' } });
+        const allow = [...DAV_METHODS, ...(tree?.methods ?? [])].join(', ');
+        return new Response(null, { status: 200, headers: { DAV: davHeader, Allow: allow, 'Content-Length': '0' } });
       }
+      if (tree) return await tree.handle({ raw: c.req.raw, ctx, segments: segs.slice(1) });
       const target = await resolveTarget(deps, ctx, segs);
       const req: DavRequest = { c, ctx, deps, target, href: new URL(c.req.url).pathname };
       switch (method) {

@@ -5,7 +5,7 @@ import type { CairnEnv } from '../http/env.ts';
 import type { SessionUser } from '../identity/auth-service.ts';
 import type { AuthService } from '../identity/auth-service.ts';
 import type { Logger } from '../logger.ts';
-import type { DavCollection, DavCollectionBackend, DavContext } from './types.ts';
+import type { DavCollection, DavCollectionBackend, DavContext, DavTreeBackend } from './types.ts';
 
 export type DavTarget =
   | { kind: 'root' }
@@ -22,6 +22,7 @@ export interface DavDeps {
   auth: AuthService;
   logger: Logger;
   backends: readonly DavCollectionBackend[];
+  trees?: readonly DavTreeBackend[];
 }
 
 export interface DavRequest {

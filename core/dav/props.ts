@@ -2,7 +2,8 @@
 // their own (displayname, calendar-color, dead properties…) through DavCollection.props.
 import type { SessionUser } from '../identity/auth-service.ts';
 import { homeHref, principalHref, principalsHref } from './paths.ts';
-import { NS, SYNC_TOKEN_PREFIX, type Clark, type DavCollection, type DavCollectionBackend, type DavContext, type DavObjectInfo, type DavPropValue, type DavRight } from './types.ts';
+import { encodeSegment } from './multistatus.ts';
+import { NS, SYNC_TOKEN_PREFIX, type Clark, type DavCollection, type DavCollectionBackend, type DavContext, type DavObjectInfo, type DavPropValue, type DavRight, type DavTreeBackend } from './types.ts';
 
 export type PropMap = Map<Clark, DavPropValue>;
 
@@ -68,7 +69,7 @@ export function principalsProps(ctx: DavContext): PropMap {
   return m;
 }
 
-export async function principalProps(ctx: DavContext, user: SessionUser, backends: readonly DavCollectionBackend[]): Promise<PropMap> {
+export async function principalProps(ctx: DavContext, user: SessionUser, backends: readonly DavCollectionBackend[], trees: readonly DavTreeBackend[] = []): Promise<PropMap> {
   const m = base(ctx);
   m.set(D('resourcetype'), { xml: '<d:principal/>' });
   m.set(D('displayname'), user.displayName || user.email);
@@ -83,6 +84,7 @@ export async function principalProps(ctx: DavContext, user: SessionUser, backend
     m.set(b.homeSetProperty, { hrefs: [homeHref(b, user.email)] });
     if (b.principalProps) for (const [k, v] of Object.entries(await b.principalProps(ctx, user))) m.set(k, v);
   }
+  for (const t of trees) if (t.homeSetProperty) m.set(t.homeSetProperty, { hrefs: [`/dav/${t.root}/${encodeSegment(user.email)}/`] });
   return m;
 }
 

@@ -204,5 +204,27 @@ export interface DavCollectionBackend {
   multigetReport: Clark;
 }
 
+/**
+ * A tree the engine does not interpret (the drive's files at /dav/files/): the engine
+ * authenticates, decodes and checks the path, maps errors and answers OPTIONS; the
+ * backend handles every other method itself, reusing xml.ts, multistatus.ts,
+ * read-body.ts and methods/propfind.ts's parsers.
+ */
+export interface DavTreeBackend {
+  kind: 'tree';
+  /** URL segment under /dav/: 'files'. */
+  root: string;
+  davClasses: string[];
+  /** Methods beyond the engine's list to allow (COPY, MOVE, LOCK, UNLOCK). */
+  methods: string[];
+  /** Principal property pointing at the user's root, if any. */
+  homeSetProperty?: Clark;
+  /**
+   * Handles a request; `segments` are the decoded path segments after /dav/<root>/
+   * (already free of `.`, `..`, encoded slashes and control characters).
+   */
+  handle(request: { raw: Request; ctx: DavContext; segments: string[] }): Promise<Response>;
+}
+
 /** Sync tokens are URIs (RFC 6578 §3.2); the position is the appliance clock. */
 export const SYNC_TOKEN_PREFIX = 'http://cairn.invalid/ns/sync/';

@@ -12,7 +12,7 @@ import type { Logger } from '../logger.ts';
 import type { NavItem } from '../plugins/define-plugin.ts';
 import { csrfProtection } from './csrf.ts';
 import { createDavApp, wellKnownDavApp } from '../dav/dav-app.ts';
-import type { DavCollectionBackend } from '../dav/types.ts';
+import type { DavCollectionBackend, DavTreeBackend } from '../dav/types.ts';
 import type { CairnEnv } from './env.ts';
 import { errorHandler, notFoundHandler } from './error-handler.tsx';
 import { pageRenderer } from './page-renderer.ts';
@@ -35,7 +35,7 @@ export interface HttpDeps {
   /** Root-path apps of plugins (well-known URIs, Autodiscover): no session, no CSRF token. */
   mounts?: { path: string; app: Hono<CairnEnv> }[];
   /** Collection trees served at /dav/ (CalDAV, CardDAV); /dav/ and its well-known URIs exist only when one is registered. */
-  dav?: DavCollectionBackend[];
+  dav?: (DavCollectionBackend | DavTreeBackend)[];
   /** Extra fields for /healthz (e.g. log position). */
   health(): Promise<Record<string, unknown>>;
   /** True when the UI is served over TLS. */
@@ -72,7 +72,9 @@ export function createHttpApp(deps: HttpDeps): Hono<CairnEnv> {
 
   if (deps.dav && deps.dav.length > 0) {
     // Before sessions and CSRF: DAV is Basic-authenticated on every request (core/dav/dav-app.ts).
-    app.route('/dav', createDavApp({ auth: deps.auth, logger, backends: deps.dav }));
+    const backends = deps.dav.filter((b): b is DavCollectionBackend => !('kind' in b));
+    const trees = deps.dav.filter((b): b is DavTreeBackend => 'kind' in b && b.kind === 'tree');
+    app.route('/dav', createDavApp({ auth: deps.auth, logger, backends, trees }));
     app.route('/.well-known/caldav', wellKnownDavApp());
     app.route('/.well-known/carddav', wellKnownDavApp());
   }

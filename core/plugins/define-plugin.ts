@@ -12,7 +12,7 @@ import type { Logger } from '../logger.ts';
 import type { Projection } from '../projections/types.ts';
 import type { TlsPair } from '../net/tls-pair.ts';
 import type { ResolvedConfig } from '../config/load-config.ts';
-import type { DavCollectionBackend } from '../dav/types.ts';
+import type { DavCollectionBackend, DavTreeBackend } from '../dav/types.ts';
 
 /** What core offers; a plugin names the ones it uses in `needs` and receives only those. */
 export interface CoreServices {
@@ -75,8 +75,11 @@ export interface PluginRegistrar<N extends CoreServiceName = CoreServiceName> {
    */
   mount(path: string, app: Hono<CairnEnv>): void;
   nav(item: NavItem): void;
-  /** A collection tree served by core's DAV engine at /dav/<backend.root>/ (CalDAV, CardDAV). */
-  dav(backend: DavCollectionBackend): void;
+  /**
+   * A tree served at /dav/<backend.root>/ by core's DAV engine: collections of objects
+   * (CalDAV, CardDAV: the engine speaks the protocol) or a file tree it only authenticates for (WebDAV).
+   */
+  dav(backend: DavCollectionBackend | DavTreeBackend): void;
   listener(spec: ListenerSpec): void;
   /** A service for other plugins, named `<id>.<name>`; the factory runs after init. */
   provide(name: string, factory: () => unknown): void;

@@ -14,7 +14,7 @@ import type { z } from 'zod';
 import type { Migration } from '../db/migrations.ts';
 import type { CairnEnv } from '../http/env.ts';
 import type { Projection } from '../projections/types.ts';
-import type { DavCollectionBackend } from '../dav/types.ts';
+import type { DavCollectionBackend, DavTreeBackend } from '../dav/types.ts';
 import {
   MOUNT_PATTERN, PLUGIN_ID_PATTERN, type CoreServiceName, type CoreServices, type ListenerSpec, type NavItem, type PluginDefinition,
   type PluginRegistrar,
@@ -35,7 +35,7 @@ export interface LoadedPlugin {
   app: Hono<CairnEnv> | undefined;
   mounts: { path: string; app: Hono<CairnEnv> }[];
   nav: NavItem[];
-  dav: DavCollectionBackend[];
+  dav: (DavCollectionBackend | DavTreeBackend)[];
   listeners: ListenerSpec[];
   provides: Map<string, () => unknown>;
   blobRefs: ((db: Kysely<any>) => AsyncIterable<string> | Iterable<string>)[];

@@ -74,10 +74,10 @@ export async function propfind(req: DavRequest): Promise<Response> {
       refuseInfinity();
       add(principalsHref(), principalsProps(ctx));
       // Only the viewer's own principal is listed: the directory is not enumerable over DAV.
-      if (deep) add(principalHref(ctx.user.email), await principalProps(ctx, ctx.user, deps.backends));
+      if (deep) add(principalHref(ctx.user.email), await principalProps(ctx, ctx.user, deps.backends, deps.trees));
       break;
     case 'principal':
-      add(principalHref(target.user.email), await principalProps(ctx, target.user, deps.backends));
+      add(principalHref(target.user.email), await principalProps(ctx, target.user, deps.backends, deps.trees));
       break;
     case 'backend-root':
       refuseInfinity();
