@@ -1,6 +1,7 @@
 // The mail plugin: wiring only. The store (events, read models, MailStore) is in
 // store/, account/, projections/; the protocol servers in imap/ and smtp/.
 import { sql } from 'kysely';
+import { recentRecipients } from './store/recent-recipients.ts';
 import { definePlugin } from '../../core/plugins/define-plugin.ts';
 import { mailStoreEvents } from './events.ts';
 import { createImapServer } from './imap/imap-server.ts';
@@ -49,6 +50,8 @@ export default definePlugin({
     r.provide('store', mail);
     r.provide('search', searchService);
     r.provide('settings', mailSettings);
+    // For contacts' "people you write to" suggestions.
+    r.provide('recipients', () => ({ recent: (userId: string, limit?: number) => recentRecipients(mail(), userId, limit) }));
     r.nav({ label: 'Mail', href: '/mail', icon: '✉', order: 10 });
     r.app(mailWebApp(() => {
       const s = r.services();

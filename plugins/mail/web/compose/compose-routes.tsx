@@ -14,13 +14,14 @@ import { isCairnError, LimitExceededError, NotFoundError } from '../../../../cor
 import type { CairnEnv } from '../../../../core/http/env.ts';
 import { requireUser } from '../../../../core/http/require-user.ts';
 import type { FlashMessage } from '../../../../ui/components/index.ts';
+import { formatRecipient, recentRecipients } from '../../store/recent-recipients.ts';
 import type { MailWebDeps, MailWebDepsFn } from '../mail-web-deps.ts';
 import {
   addressesIn, buildMessage, forwardedBlock, forwardSubject, parseOriginal, quote, replyReferences, replySubject, type ComposeInput,
 } from './compose-message.ts';
 import { AttachmentItem, ComposePage, DraftStatus, type ComposeForm, type StagedView } from './compose-page.tsx';
 import {
-  AttachmentStaging, draftsMailbox, fromChoices, MAX_ATTACHMENT_BYTES, MAX_TOTAL_ATTACHMENT_BYTES, ownMessage, recentRecipients,
+  AttachmentStaging, draftsMailbox, fromChoices, MAX_ATTACHMENT_BYTES, MAX_TOTAL_ATTACHMENT_BYTES, ownMessage,
   signaturesOf, submitterOf, uiMeta,
 } from './compose-support.ts';
 
@@ -276,7 +277,7 @@ export function composeRoutes(depsFn: MailWebDepsFn): Hono<CairnEnv> {
     const before = cut >= 0 ? `${value.slice(0, cut + 1).trim()} ` : '';
     const term = value.slice(cut + 1).trim().toLowerCase();
     if (term.length < 1) return c.html('');
-    const recent = await recentRecipients(deps, c.var.user!.id);
+    const recent = (await recentRecipients(deps.store, c.var.user!.id)).map(formatRecipient);
     const matches = recent.filter((a) => a.toLowerCase().includes(term)).slice(0, MAX_SUGGESTIONS);
     return c.html(<>{matches.map((a) => <option value={`${before}${a}`}>{a}</option>)}</>);
   });

@@ -150,26 +150,3 @@ export async function draftsMailbox(deps: MailWebDeps, userId: string, meta: Eve
   return mb;
 }
 
-/** Recently written-to addresses, from the recipients of the user's Sent messages (newest first). */
-export async function recentRecipients(deps: MailWebDeps, userId: string, limit = 300): Promise<string[]> {
-  const sent = await deps.store.mailboxBySpecialUse(userId, '\\Sent');
-  if (!sent) return [];
-  const metas = await deps.store.messages(sent.id);
-  const uids = metas.slice(-limit).map((m) => m.uid);
-  const recs = await deps.store.messageRecords(sent.id, uids);
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const r of recs.reverse()) {
-    for (const a of [...(r.envelope.to ?? []), ...(r.envelope.cc ?? [])]) {
-      const addr = envelopeAddress(a);
-      if (!addr || seen.has(addr.toLowerCase())) continue;
-      seen.add(addr.toLowerCase());
-      out.push(a.name ? `${a.name} <${addr}>` : addr);
-    }
-  }
-  return out;
-}
-
-function envelopeAddress(a: { mailbox?: string | null; host?: string | null }): string | undefined {
-  return a.mailbox && a.host ? `${a.mailbox}@${a.host}` : undefined;
-}
