@@ -1,6 +1,8 @@
 // The mail plugin: wiring only. The store (events, read models, MailStore) is in
 // store/, account/, projections/; the protocol servers in imap/ and smtp/.
 import { sql } from 'kysely';
+import { createMailThreads } from './threads/thread-migrations.ts';
+import { threadsProjection } from './threads/threads-projection.ts';
 import { recentRecipients } from './store/recent-recipients.ts';
 import { definePlugin } from '../../core/plugins/define-plugin.ts';
 import { mailStoreEvents } from './events.ts';
@@ -35,10 +37,11 @@ export default definePlugin({
     r.events({ ...mailStoreEvents, ...mailSettingsEvents, ...signatureEvents, ...smtpEvents });
     let search: ReturnType<typeof createSearchService> | undefined;
     const searchService = () => (search ??= createSearchService(r.services().db));
-    r.migrations([...createStoreMigrations(), settingsMigration, ...searchMigrations, ...smtpMigrations, signaturesMigration]);
+    r.migrations([...createStoreMigrations(), settingsMigration, ...searchMigrations, ...smtpMigrations, signaturesMigration, createMailThreads]);
     r.projection(mailStoreProjection);
     r.projection(mailSettingsProjection);
     r.projection(signaturesProjection);
+    r.projection(threadsProjection);
     for (const p of smtpProjections) r.projection(p);
     r.blobRefs(smtpBlobRefs);
     r.projection(createSearchProjection({

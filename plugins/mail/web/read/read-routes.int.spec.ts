@@ -316,3 +316,34 @@ describe('webmail: live updates', () => {
     await reader.cancel().catch(() => undefined);
   });
 });
+
+describe('webmail: conversations', () => {
+  const withIds = (subject: string, id: string, refs: string[] = []) => {
+    const raw = mail({ subject, headers: refs.length ? [`In-Reply-To: ${refs.at(-1)}`, `References: ${refs.join(' ')}`] : [] }).toString();
+    return Buffer.from(raw.replace(/Message-ID: <[^>]+>/, `Message-ID: ${id}`));
+  };
+
+  it('threads by References and In-Reply-To, also when a reply arrives before its parent, and shows the conversation', async () => {
+    // The reply of a reply arrives first; then the root; then the middle message links them.
+    await deliver(alice, withIds('Re: Re: Plans', '<c3@example.org>', ['<c1@example.org>', '<c2@example.org>']));
+    await deliver(alice, withIds('Plans', '<c1@example.org>'));
+    await deliver(alice, withIds('Unrelated', '<u1@example.org>'));
+    await deliver(alice, withIds('Re: Plans', '<c2@example.org>', ['<c1@example.org>']), '\\Trash');
+    await deliver(alice, withIds('Re: Plans (2)', '<c4@example.org>', ['<c1@example.org>']));
+    await k.appliance.projections.settle();
+    const uid = rowUids(await (await web.get(`/mail/m/${inbox}?sort=date`)).text())[0]!;
+    const list = await (await web.get(`/mail/m/${inbox}`)).text();
+    expect(list).toMatch(/title="4 messages in this conversation">4</);
+    const page = await (await web.get(`/mail/m/${inbox}/${uid}`)).text();
+    // Trash is left out of a conversation opened from the INBOX: 3 of the 4 are shown.
+    const conv = /<details class="mail-conversation"[\s\S]*?<\/details>/.exec(page)?.[0] ?? '';
+    expect(conv).toContain('Conversation · 3 messages');
+    expect(conv).toContain('Re: Re: Plans');
+    expect(conv).toContain('Re: Plans (2)');
+    expect(conv).not.toContain('Unrelated');
+    // Bob sees nothing of Alice's threads.
+    const bobInbox = await mbId(bob, 'INBOX');
+    expect((await bobWeb.get(`/mail/m/${bobInbox}`)).status).toBe(200);
+    expect((await bobWeb.get(`/mail/m/${inbox}/${uid}`)).status).toBe(404);
+  });
+});

@@ -14,6 +14,7 @@
 // GET  /mail/search                  search (all folders leaves out Trash and Junk)
 // GET  /mail/deleted, POST /mail/deleted/restore
 // GET  /mail/events                  SSE: "mail" events when the user's mail changes
+import { conversationOf, threadSizes } from '../../threads/thread-query.ts';
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { Kysely } from 'kysely';
@@ -106,9 +107,10 @@ export function readRoutes(depsFn: MailWebDepsFn): Hono<CairnEnv> {
       ownMailboxes(d, c),
       listMessages(dbOf(d), mailbox.id, { ...state, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}), ...(offset !== undefined ? { offset } : {}) }),
     ]);
+    const sizes = await threadSizes(dbOf(d), mailbox.id, page.rows.map((m) => m.uid));
     const body = (
       <div class="mail-panes">
-        <ListPane mailbox={mailbox} mailboxes={mailboxes} page={page} state={state} selectedUid={selected?.uid} csrfToken={c.var.csrfToken} />
+        <ListPane mailbox={mailbox} mailboxes={mailboxes} page={page} state={state} selectedUid={selected?.uid} csrfToken={c.var.csrfToken} threadSizes={sizes} />
         <div class="mail-reading-pane" id="mail-reading-pane">{selected ? selected.pane as never : <p class="mail-empty mail-pick">Choose a message to read it.</p>}</div>
       </div>
     );
@@ -137,7 +139,8 @@ export function readRoutes(depsFn: MailWebDepsFn): Hono<CairnEnv> {
     const imagesShown = c.req.query('images') === '1';
     const msg = renderMessage(parsed, { allowRemoteImages: imagesShown, partUrl: (i) => `/mail/m/${mailbox.id}/${uid}/att/${i}` });
     if (imagesShown && msg.isHtml) c.header('Content-Security-Policy', CSP_IMAGES_SHOWN);
-    const pane = <ReadingPane mailbox={mailbox} uid={uid} msg={msg} flags={flags} csrfToken={c.var.csrfToken} imagesShown={imagesShown} />;
+    const conversation = await conversationOf(dbOf(d), c.var.user!.id, mailbox.id, uid);
+    const pane = <ReadingPane mailbox={mailbox} uid={uid} msg={msg} flags={flags} csrfToken={c.var.csrfToken} imagesShown={imagesShown} conversation={conversation} />;
     return listPage(c, { uid, pane });
   });
 

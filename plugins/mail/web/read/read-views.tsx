@@ -1,5 +1,6 @@
 // Views of the reading side: the message list, the reading pane, search results,
 // recently deleted, folder management and folder restore. All render inside MailShell.
+import type { ThreadMember } from '../../threads/thread-query.ts';
 import { raw } from 'hono/html';
 import { CsrfField } from '../../../../ui/components/csrf-field.tsx';
 import { Flash } from '../../../../ui/components/flash.tsx';
@@ -44,7 +45,7 @@ export function StarButton({ mailboxId, uid, on }: { mailboxId: string; uid: num
   );
 }
 
-function Row({ m, mailboxId, selected, state }: { m: ListRow; mailboxId: string; selected: boolean; state: ListState }) {
+function Row({ m, mailboxId, selected, state, threadSize }: { m: ListRow; mailboxId: string; selected: boolean; state: ListState; threadSize: number | undefined }) {
   const d = new Date(m.internalDate);
   return (
     <li class={`mail-row${seen(m.flags) ? '' : ' unread'}${selected ? ' selected' : ''}`} data-uid={m.uid} draggable="true">
@@ -52,7 +53,7 @@ function Row({ m, mailboxId, selected, state }: { m: ListRow; mailboxId: string;
       <StarButton mailboxId={mailboxId} uid={m.uid} on={starred(m.flags)} />
       <a class="mail-row-link" href={`${listHref(mailboxId, state).replace(/^\/mail\/m\/[^?]+/, `/mail/m/${mailboxId}/${m.uid}`)}`} aria-current={selected ? 'true' : undefined}>
         <span class="from">{m.from || '(unknown sender)'}</span>
-        <span class="subject">{m.subject || '(no subject)'}{m.hasAttachments ? <span class="clip"> <Icon name="clip" label="has attachments" /></span> : null}</span>
+        <span class="subject">{threadSize ? <span class="mail-thread-count" title={`${threadSize} messages in this conversation`}>{threadSize}</span> : null}{m.subject || '(no subject)'}{m.hasAttachments ? <span class="clip"> <Icon name="clip" label="has attachments" /></span> : null}</span>
         <time datetime={d.toISOString()} data-local>{d.toISOString().slice(0, 16).replace('T', ' ')}</time>
         <span class="size">{formatSize(m.size)}</span>
       </a>
@@ -67,9 +68,11 @@ export interface ListPaneProps {
   state: ListState;
   selectedUid?: number | undefined;
   csrfToken: string;
+  /** Conversation sizes (2+) of the rows on this page, by UID. */
+  threadSizes?: ReadonlyMap<number, number>;
 }
 
-export function ListPane({ mailbox, mailboxes, page, state, selectedUid, csrfToken }: ListPaneProps) {
+export function ListPane({ mailbox, mailboxes, page, state, selectedUid, csrfToken, threadSizes }: ListPaneProps) {
   const targets = sortMailboxes(mailboxes).filter((m) => m.id !== mailbox.id);
   const inTrash = mailbox.specialUse === '\\Trash';
   return (
@@ -105,7 +108,7 @@ export function ListPane({ mailbox, mailboxes, page, state, selectedUid, csrfTok
       </form>
       {page.rows.length === 0
         ? <p class="mail-empty">{state.filter === 'all' ? 'No messages in this folder.' : `No ${FILTER_LABELS[state.filter].toLowerCase()} messages.`}</p>
-        : <ul class="mail-rows">{page.rows.map((m) => <Row m={m} mailboxId={mailbox.id} selected={m.uid === selectedUid} state={state} />)}</ul>}
+        : <ul class="mail-rows">{page.rows.map((m) => <Row m={m} mailboxId={mailbox.id} selected={m.uid === selectedUid} state={state} threadSize={threadSizes?.get(m.uid)} />)}</ul>}
       <nav class="mail-paging" aria-label="Pages">
         {state.sort === 'date'
           ? <>
@@ -134,7 +137,7 @@ export function ListPane({ mailbox, mailboxes, page, state, selectedUid, csrfTok
   );
 }
 
-export function ReadingPane({ mailbox, uid, msg, flags, csrfToken, imagesShown }: { mailbox: MailboxInfo; uid: number; msg: RenderedMessage; flags: readonly string[]; csrfToken: string; imagesShown: boolean }) {
+export function ReadingPane({ mailbox, uid, msg, flags, csrfToken, imagesShown, conversation = [] }: { mailbox: MailboxInfo; uid: number; msg: RenderedMessage; flags: readonly string[]; csrfToken: string; imagesShown: boolean; conversation?: readonly ThreadMember[] }) {
   const base = `/mail/m/${mailbox.id}/${uid}`;
   const ref = `${mailbox.id}:${uid}`;
   return (
@@ -178,6 +181,7 @@ export function ReadingPane({ mailbox, uid, msg, flags, csrfToken, imagesShown }
           <a class="btn btn-small btn-secondary" href={`${base}?images=1`}>Show images</a>
         </div>
         : null}
+      {conversation.length > 1 ? <Conversation members={conversation} mailboxId={mailbox.id} uid={uid} /> : null}
       <div class={`mail-body ${msg.isHtml ? 'html' : 'text'}`}>{raw(msg.bodyHtml)}</div>
       {msg.attachments.length > 0
         ? <section class="mail-attachments" aria-label="Attachments">
@@ -194,6 +198,31 @@ export function ReadingPane({ mailbox, uid, msg, flags, csrfToken, imagesShown }
         </section>
         : null}
     </article>
+  );
+}
+
+/** The other messages of the conversation, oldest first, the open one marked. */
+function Conversation({ members, mailboxId, uid }: { members: readonly ThreadMember[]; mailboxId: string; uid: number }) {
+  return (
+    <details class="mail-conversation" open>
+      <summary>Conversation · {plural(members.length, 'message')}</summary>
+      <ol>
+        {members.map((t) => {
+          const current = t.mailboxId === mailboxId && t.uid === uid;
+          const d = new Date(t.internalDate);
+          return (
+            <li class={`${current ? 'current' : ''}${t.seen ? '' : ' unread'}`}>
+              {current
+                ? <strong aria-current="true">{t.from || '(unknown sender)'}</strong>
+                : <a href={`/mail/m/${t.mailboxId}/${t.uid}`}>{t.from || '(unknown sender)'}</a>}
+              {' '}<span class="muted">{t.subject || '(no subject)'}</span>
+              {' '}<time datetime={d.toISOString()} data-local>{d.toISOString().slice(0, 16).replace('T', ' ')}</time>
+              {t.mailboxId === mailboxId ? null : <span class="mail-conv-folder">{leafName(t.mailboxName)}</span>}
+            </li>
+          );
+        })}
+      </ol>
+    </details>
   );
 }
 
