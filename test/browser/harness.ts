@@ -107,11 +107,17 @@ export interface SignedIn {
 }
 
 /** A fresh appliance, Chromium, and a page signed in as the owner through the real login form. */
-export async function signedInPage(viewport = { width: 1100, height: 900 }): Promise<SignedIn> {
-  const { mkdtempSync, rmSync } = await import('node:fs');
+export async function signedInPage(viewport = { width: 1100, height: 900 }, opts: { config?: Record<string, unknown> } = {}): Promise<SignedIn> {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const dataDir = mkdtempSync(join(tmpdir(), 'cairn-browser-'));
-  const app = await startAppliance(dataDir);
+  let env: Record<string, string> = {};
+  if (opts.config) {
+    // Settings without an environment variable go through a config file (CAIRN_CONFIG).
+    writeFileSync(join(dataDir, 'cairn.json'), JSON.stringify(opts.config));
+    env = { CAIRN_CONFIG: join(dataDir, 'cairn.json') };
+  }
+  const app = await startAppliance(dataDir, env);
   const browser = await launchChromium();
   const page = await (await browser.newContext({ viewport })).newPage();
   await page.goto(`${app.baseUrl}/login`);

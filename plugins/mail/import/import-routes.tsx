@@ -266,6 +266,8 @@ export function importRoutes(deps: MailWebDepsFn): Hono<CairnEnv> {
       const { folders, ...rest } = job;
       return c.json({ ...rest, percent: percent(job), folders });
     }
+    // Once the job stops, the page around the bar (Pause vs Continue) is stale: reload it.
+    if (job.state !== 'running' && c.req.header('HX-Request') === 'true') c.header('HX-Refresh', 'true');
     return c.html(<ImportProgress job={job} />);
   });
   app.post('/:id/stop', async (c) => {
