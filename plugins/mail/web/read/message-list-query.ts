@@ -2,8 +2,9 @@
 // from the mail_messages read model (primary key mailbox_id, uid). The default order is
 // UID (arrival) and pages by UID window (`before`/`after` a UID), so the cost of a page
 // does not depend on the mailbox's size. Other orders (from, subject, size) use an
-// offset; they scan the mailbox but never parse blobs.
+// offset over an expression index each (migrations/0002), so early pages read only what they show.
 import { sql, type Kysely } from 'kysely';
+import { SORT_EXPRESSIONS } from '../../migrations/0002_list_sort_indexes.ts';
 
 export type ListSort = 'date' | 'from' | 'subject' | 'size';
 export type ListFilter = 'all' | 'read' | 'unread' | 'starred' | 'unstarred';
@@ -80,7 +81,7 @@ export async function listMessages(db: Kysely<any>, mailboxId: string, q: ListQu
   const offset = Math.max(0, q.offset ?? 0);
   const ordered = q.sort === 'size'
     ? query.orderBy('size', 'desc').orderBy('uid', 'desc')
-    : query.orderBy(sql`lower(json_extract(idx, ${q.sort === 'from' ? '$.from' : '$.subject'}))`).orderBy('uid', 'desc');
+    : query.orderBy(sql.raw(SORT_EXPRESSIONS[q.sort === 'from' ? 'from' : 'subject'])).orderBy('uid', 'desc');
   const rows = (await ordered.limit(limit + 1).offset(offset).execute()) as Row[];
   return { rows: rows.slice(0, limit).map(toRow), olderThan: undefined, newerThan: undefined, offset, hasMore: rows.length > limit };
 }
