@@ -122,4 +122,19 @@ describe('DAV engine', () => {
     expect(xml).toContain('SUMMARY:v2');
     expect(xml.match(/404 Not Found/g)).toHaveLength(2);
   });
+
+  it('serves group principals with their members, and group membership on user principals', async () => {
+    const sys = { actor: 'system', source: 'system' } as const;
+    const g = await a.identity.createGroup('Team', sys);
+    await a.identity.addGroupMember(g.id, alice.userId, sys);
+    await a.identity.addGroupMember(g.id, bob.userId, sys);
+    const body = '<d:propfind xmlns:d="DAV:"><d:prop><d:displayname/><d:group-member-set/><d:group-membership/></d:prop></d:propfind>';
+    const group = await (await dav(alice, 'PROPFIND', `/dav/principals/groups/${g.id}/`, body, { Depth: '0' })).text();
+    expect(group).toContain('<d:displayname>Team</d:displayname>');
+    expect(group).toContain('<d:href>/dav/principals/alice@example.test/</d:href>');
+    expect(group).toContain('<d:href>/dav/principals/bob@example.test/</d:href>');
+    const me = await (await dav(alice, 'PROPFIND', '/dav/principals/alice@example.test/', body, { Depth: '0' })).text();
+    expect(me).toContain(`<d:group-membership><d:href>/dav/principals/groups/${g.id}/</d:href></d:group-membership>`);
+    expect((await dav(alice, 'PROPFIND', '/dav/principals/groups/nope/', body, { Depth: '0' })).status).toBe(404);
+  });
 });

@@ -5,12 +5,14 @@ import type { CairnEnv } from '../http/env.ts';
 import type { SessionUser } from '../identity/auth-service.ts';
 import type { AuthService } from '../identity/auth-service.ts';
 import type { Logger } from '../logger.ts';
+import type { GroupInfo } from '../identity/identity-api.ts';
 import type { DavCollection, DavCollectionBackend, DavContext, DavTreeBackend } from './types.ts';
 
 export type DavTarget =
   | { kind: 'root' }
   | { kind: 'principals' }
   | { kind: 'principal'; user: SessionUser }
+  | { kind: 'group-principal'; group: GroupInfo }
   | { kind: 'backend-root'; backend: DavCollectionBackend }
   | { kind: 'home'; backend: DavCollectionBackend; home: SessionUser }
   /** A collection path that does not exist (yet): MKCALENDAR/MKCOL create it. */
@@ -20,6 +22,8 @@ export type DavTarget =
 
 export interface DavDeps {
   auth: AuthService;
+  /** Groups, for group principals (RFC 3744 §4.3 group-member-set / group-membership). */
+  groups?: () => Promise<GroupInfo[]>;
   logger: Logger;
   backends: readonly DavCollectionBackend[];
   trees?: readonly DavTreeBackend[];

@@ -7,6 +7,9 @@ export const DAV_PREFIX = '/dav';
 export const rootHref = () => `${DAV_PREFIX}/`;
 export const principalsHref = () => `${DAV_PREFIX}/principals/`;
 export const principalHref = (login: string) => `${DAV_PREFIX}/principals/${encodeSegment(login)}/`;
+/** Group principals: /dav/principals/groups/<id>/ ("groups" contains no '@', so no login collides). */
+export const GROUPS_SEGMENT = 'groups';
+export const groupPrincipalHref = (id: string) => `${DAV_PREFIX}/principals/${GROUPS_SEGMENT}/${encodeSegment(id)}/`;
 export const backendRootHref = (b: DavCollectionBackend) => `${DAV_PREFIX}/${b.root}/`;
 export const homeHref = (b: DavCollectionBackend, login: string) => `${DAV_PREFIX}/${b.root}/${encodeSegment(login)}/`;
 export const collectionHref = (b: DavCollectionBackend, c: Pick<DavCollection, 'home' | 'slug'>) => `${homeHref(b, c.home)}${encodeSegment(c.slug)}/`;

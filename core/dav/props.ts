@@ -1,7 +1,8 @@
 // The live properties the engine computes for each kind of resource. Backends add
 // their own (displayname, calendar-color, dead properties…) through DavCollection.props.
 import type { SessionUser } from '../identity/auth-service.ts';
-import { homeHref, principalHref, principalsHref } from './paths.ts';
+import { groupPrincipalHref, homeHref, principalHref, principalsHref } from './paths.ts';
+import type { GroupInfo } from '../identity/identity-api.ts';
 import { encodeSegment } from './multistatus.ts';
 import { NS, SYNC_TOKEN_PREFIX, type Clark, type DavCollection, type DavCollectionBackend, type DavContext, type DavObjectInfo, type DavPropValue, type DavRight, type DavTreeBackend } from './types.ts';
 
@@ -69,14 +70,14 @@ export function principalsProps(ctx: DavContext): PropMap {
   return m;
 }
 
-export async function principalProps(ctx: DavContext, user: SessionUser, backends: readonly DavCollectionBackend[], trees: readonly DavTreeBackend[] = []): Promise<PropMap> {
+export async function principalProps(ctx: DavContext, user: SessionUser, backends: readonly DavCollectionBackend[], trees: readonly DavTreeBackend[] = [], groupIds: readonly string[] = []): Promise<PropMap> {
   const m = base(ctx);
   m.set(D('resourcetype'), { xml: '<d:principal/>' });
   m.set(D('displayname'), user.displayName || user.email);
   m.set(D('principal-URL'), { hrefs: [principalHref(user.email)] });
   m.set(D('owner'), { hrefs: [principalHref(user.email)] });
   m.set(D('alternate-URI-set'), { hrefs: [`mailto:${user.email}`] });
-  m.set(D('group-membership'), null);
+  m.set(D('group-membership'), groupIds.length > 0 ? { hrefs: groupIds.map(groupPrincipalHref) } : null);
   m.set(CS('email-address-set'), { xml: `<cs:email-address>${escape(user.email)}</cs:email-address>` });
   m.set(`{${NS.cal}}calendar-user-address-set`, { hrefs: [`mailto:${user.email}`] });
   m.set(`{${NS.cal}}calendar-user-type`, 'INDIVIDUAL');
@@ -85,6 +86,17 @@ export async function principalProps(ctx: DavContext, user: SessionUser, backend
     if (b.principalProps) for (const [k, v] of Object.entries(await b.principalProps(ctx, user))) m.set(k, v);
   }
   for (const t of trees) if (t.homeSetProperty) m.set(t.homeSetProperty, { hrefs: [`/dav/${t.root}/${encodeSegment(user.email)}/`] });
+  return m;
+}
+
+/** A group of the organization as a principal (RFC 3744 §4.3): its members, for sharing and scheduling. */
+export function groupPrincipalProps(ctx: DavContext, group: GroupInfo, memberLogins: readonly string[]): PropMap {
+  const m = base(ctx);
+  m.set(D('resourcetype'), { xml: '<d:principal/>' });
+  m.set(D('displayname'), group.name);
+  m.set(D('principal-URL'), { hrefs: [groupPrincipalHref(group.id)] });
+  m.set(D('group-member-set'), { hrefs: memberLogins.map(principalHref) });
+  m.set(`{${NS.cal}}calendar-user-type`, 'GROUP');
   return m;
 }
 

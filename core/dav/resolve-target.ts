@@ -4,12 +4,19 @@
 import { NotFoundError } from '../errors.ts';
 import type { DavDeps, DavTarget } from './dav-request.ts';
 import type { DavContext } from './types.ts';
+import { GROUPS_SEGMENT } from './paths.ts';
 
 export async function resolveTarget(deps: DavDeps, ctx: DavContext, segs: string[]): Promise<DavTarget> {
   if (segs.length === 0) return { kind: 'root' };
   const [first, login, slug, name, ...rest] = segs;
   if (first === 'principals') {
     if (login === undefined) return { kind: 'principals' };
+    // Group principals live under a segment no login can take (logins contain '@').
+    if (login === GROUPS_SEGMENT && slug !== undefined && name === undefined && ctx.user.role !== 'guest') {
+      const group = (await deps.groups?.())?.find((g) => g.id === slug);
+      if (group) return { kind: 'group-principal', group };
+      throw new NotFoundError('no such group');
+    }
     if (slug !== undefined) throw new NotFoundError('no such principal resource');
     const user = await deps.auth.userByEmail(login);
     // Guests see only themselves: they must not be able to probe the directory.

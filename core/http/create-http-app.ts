@@ -74,7 +74,7 @@ export function createHttpApp(deps: HttpDeps): Hono<CairnEnv> {
     // Before sessions and CSRF: DAV is Basic-authenticated on every request (core/dav/dav-app.ts).
     const backends = deps.dav.filter((b): b is DavCollectionBackend => !('kind' in b));
     const trees = deps.dav.filter((b): b is DavTreeBackend => 'kind' in b && b.kind === 'tree');
-    app.route('/dav', createDavApp({ auth: deps.auth, logger, backends, trees }));
+    app.route('/dav', createDavApp({ auth: deps.auth, logger, backends, trees, groups: () => deps.identity.listGroups() }));
     app.route('/.well-known/caldav', wellKnownDavApp());
     app.route('/.well-known/carddav', wellKnownDavApp());
   }

@@ -7,9 +7,9 @@ import { DavPreconditionError } from '../errors.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { DavRequest } from '../dav-request.ts';
 import { renderMultistatus, type DavResponse, type PropStat } from '../multistatus.ts';
-import { collectionHref, homeHref, objectHref, principalHref, principalsHref, rootHref, backendRootHref } from '../paths.ts';
+import { collectionHref, groupPrincipalHref, homeHref, objectHref, principalHref, principalsHref, rootHref, backendRootHref } from '../paths.ts';
 import {
-  backendRootProps, collectionProps, homeProps, objectProps, principalProps, principalsProps, rootProps, type PropMap,
+  backendRootProps, collectionProps, groupPrincipalProps, homeProps, objectProps, principalProps, principalsProps, rootProps, type PropMap,
 } from '../props.ts';
 import { readBodyText } from '../read-body.ts';
 import type { Clark, DavObject } from '../types.ts';
@@ -74,11 +74,16 @@ export async function propfind(req: DavRequest): Promise<Response> {
       refuseInfinity();
       add(principalsHref(), principalsProps(ctx));
       // Only the viewer's own principal is listed: the directory is not enumerable over DAV.
-      if (deep) add(principalHref(ctx.user.email), await principalProps(ctx, ctx.user, deps.backends, deps.trees));
+      if (deep) add(principalHref(ctx.user.email), await principalProps(ctx, ctx.user, deps.backends, deps.trees, await deps.auth.groupsOf(ctx.user.id)));
       break;
     case 'principal':
-      add(principalHref(target.user.email), await principalProps(ctx, target.user, deps.backends, deps.trees));
+      add(principalHref(target.user.email), await principalProps(ctx, target.user, deps.backends, deps.trees, await deps.auth.groupsOf(target.user.id)));
       break;
+    case 'group-principal': {
+      const logins = (await Promise.all(target.group.members.map((id) => deps.auth.userById(id)))).filter((u) => u !== undefined).map((u) => u.email);
+      add(groupPrincipalHref(target.group.id), groupPrincipalProps(ctx, target.group, logins));
+      break;
+    }
     case 'backend-root':
       refuseInfinity();
       add(backendRootHref(target.backend), backendRootProps(ctx, target.backend));
