@@ -18,9 +18,11 @@ const autoreply = z.object({
 });
 const rule = z.object({
   id: z.string().min(1).max(64),
-  conditions: z.array(z.object({ header: z.string().min(1).max(100), op: z.enum(['contains', 'equals', 'exists']), value: z.string().max(500).optional() })).min(1).max(MAX_CONDITIONS),
+  // op 'over' / 'under' compare the message size with value ("500K", "5M"); header is then 'size'.
+  conditions: z.array(z.object({ header: z.string().min(1).max(100), op: z.enum(['contains', 'equals', 'exists', 'over', 'under']), value: z.string().max(500).optional() })).min(1).max(MAX_CONDITIONS),
   actions: z.object({
     fileInto: z.string().min(1).max(512).optional(),
+    forwardTo: z.array(z.string().email().max(320)).min(1).max(MAX_REDIRECTIONS).optional(),
     addFlags: z.array(z.string().min(1).max(200)).max(20).optional(),
     discard: z.boolean().optional(),
     stop: z.boolean().optional(),

@@ -109,8 +109,9 @@ export function createDeliveryPipeline(deps: DeliveryPipelineDeps): DeliveryPipe
     return store.deliver(req.userId, req.raw, { mailbox, ...(flags.length > 0 ? { flags } : {}), idempotencyKey: req.idempotencyKey }, meta);
   }
 
-  async function redirect(req: DeliveryRequest, settings: MailSettings, meta: EventMetadata): Promise<{ targets: string[]; loop: boolean }> {
-    const targets = [...new Set(settings.redirections.addresses.map(normalizeAddress))]
+  /** Copies to `addresses` (a redirection, or a rule's "forward"); `tag` keeps their idempotency keys apart. */
+  async function redirect(req: DeliveryRequest, addresses: readonly string[], tag: 'redirect' | 'forward', meta: EventMetadata): Promise<{ targets: string[]; loop: boolean }> {
+    const targets = [...new Set(addresses.map(normalizeAddress))]
       .filter((a) => isValidAddress(a) && a !== req.recipient)
       .slice(0, MAX_REDIRECT_TARGETS);
     if (targets.length === 0) return { targets, loop: false };
@@ -128,7 +129,7 @@ export function createDeliveryPipeline(deps: DeliveryPipelineDeps): DeliveryPipe
       if (local) {
         await pipeline.deliver({
           userId: local.userId, recipient: target, raw: copy, sender: req.sender, spam: false,
-          idempotencyKey: derivedKey(req.idempotencyKey, 'redirect', target), depth: depth + 1,
+          idempotencyKey: derivedKey(req.idempotencyKey, tag, target), depth: depth + 1,
         }, meta);
         done.push(target);
       } else if (await deps.isLocalDomain(domainOf(target))) {
@@ -140,7 +141,7 @@ export function createDeliveryPipeline(deps: DeliveryPipelineDeps): DeliveryPipe
     if (remote.length > 0) {
       await deps.sendRemote({
         sender: req.sender === '' ? '' : req.recipient, recipients: remote, raw: copy, userId: req.userId,
-        origin: 'redirect', idempotencyKey: derivedKey(req.idempotencyKey, 'redirect-remote'),
+        origin: 'redirect', idempotencyKey: derivedKey(req.idempotencyKey, `${tag}-remote`),
       }, meta);
       done.push(...remote);
     }
@@ -181,7 +182,9 @@ export function createDeliveryPipeline(deps: DeliveryPipelineDeps): DeliveryPipe
         return { stored, redirectedTo: [], autoreplied: false, rules: [] };
       }
       const rules = evaluateRules(req.raw, settings.rules);
-      const { targets, loop } = await redirect(req, settings, meta);
+      const { targets, loop } = await redirect(req, settings.redirections.addresses, 'redirect', meta);
+      // A rule's forward sends a copy and keeps the message (unless the rule also discards it).
+      const forwarded = rules.forwardTo.length > 0 ? (await redirect(req, rules.forwardTo, 'forward', meta)).targets : [];
       const keep = !rules.discard && (targets.length === 0 || settings.redirections.keepLocalCopy || loop);
       const stored = keep ? await storeLocal(req, rules.fileInto, rules.flags, meta) : null;
       let autoreplied = false;
@@ -190,7 +193,7 @@ export function createDeliveryPipeline(deps: DeliveryPipelineDeps): DeliveryPipe
       } catch (err) {
         logger.error({ err, userId: req.userId }, 'auto reply failed');
       }
-      return { stored, redirectedTo: targets, autoreplied, rules: rules.matched };
+      return { stored, redirectedTo: [...targets, ...forwarded], autoreplied, rules: rules.matched };
     },
   };
   return pipeline;

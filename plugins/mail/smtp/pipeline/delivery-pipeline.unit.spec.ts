@@ -124,4 +124,18 @@ describe('delivery pipeline', () => {
     const d = setup({ bob: { rules: [{ id: 'drop', conditions: [], actions: { discard: true } }] } });
     expect((await d.pipeline.deliver(req(), meta)).stored).toBeNull();
   });
+
+  it('forwards a copy on a rule and keeps the message, with its own idempotency key', async () => {
+    const t = setup({
+      bob: {
+        redirections: { addresses: ['x@remote.test'], keepLocalCopy: true },
+        rules: [{ id: 'fwd', conditions: [{ header: 'subject', op: 'equals', value: 'hi' }], actions: { forwardTo: ['assistant@remote.test'] } }],
+      },
+    });
+    const out = await t.pipeline.deliver(req(), meta);
+    expect(out.redirectedTo.sort()).toEqual(['assistant@remote.test', 'x@remote.test']);
+    expect(t.stored).toHaveLength(1);
+    expect(t.remote.map((r) => r.recipients[0]).sort()).toEqual(['assistant@remote.test', 'x@remote.test']);
+    expect(new Set(t.remote.map((r) => r.idempotencyKey)).size).toBe(2);
+  });
 });

@@ -23,11 +23,15 @@ export interface AutoReplySettings {
   intervalDays?: number;
 }
 
-/** One condition on a header; all conditions of a rule must hold. Comparisons are case-insensitive. */
+/**
+ * One condition on a header, or on the size; all conditions of a rule must hold.
+ * Header comparisons are case-insensitive; 'over'/'under' compare the message size with
+ * `value` ("500K", "5M") and ignore `header` (conventionally 'size').
+ */
 export interface RuleCondition {
   /** Header field name (from, to, cc, subject, list-id, …); `to` also matches Cc. */
   header: string;
-  op: 'contains' | 'equals' | 'exists';
+  op: 'contains' | 'equals' | 'exists' | 'over' | 'under';
   value?: string;
 }
 
@@ -36,6 +40,8 @@ export interface RuleActions {
   fileInto?: string | SpecialUse;
   /** Flags/keywords to set (\Seen, \Flagged, $label…). */
   addFlags?: string[];
+  /** Forward a copy to these addresses (the message is still kept unless `discard`). */
+  forwardTo?: string[];
   /** Drop the local copy (redirections still apply). */
   discard?: boolean;
   /** Do not evaluate the rules after this one. */

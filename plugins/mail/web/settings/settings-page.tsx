@@ -24,11 +24,14 @@ export interface SettingsPageProps {
 const localInput = (iso: string | null) => (iso ? iso.slice(0, 16) : '');
 
 export function describeRule(r: MailRule): string {
-  const cond = r.conditions.map((c) => (c.op === 'exists' ? `${c.header} exists` : `${c.header} ${c.op} “${c.value ?? ''}”`)).join(' and ');
+  const cond = r.conditions.map((c) => (c.op === 'exists' ? `${c.header} exists`
+    : c.op === 'over' ? `size is larger than ${c.value ?? ''}` : c.op === 'under' ? `size is smaller than ${c.value ?? ''}`
+      : `${c.header} ${c.op} “${c.value ?? ''}”`)).join(' and ');
   const acts = [
     r.actions.fileInto ? `move to ${r.actions.fileInto}` : '',
     r.actions.addFlags?.includes('\\Seen') ? 'mark read' : '',
     r.actions.addFlags?.includes('\\Flagged') ? 'flag' : '',
+    r.actions.forwardTo?.length ? `forward a copy to ${r.actions.forwardTo.join(', ')}` : '',
     r.actions.discard ? 'discard' : '',
     r.actions.stop ? 'stop' : '',
   ].filter(Boolean).join(', ');
@@ -161,27 +164,28 @@ export function SettingsPage(p: SettingsPageProps) {
             <div class="field">
               <label for="rule-field">When</label>
               <select id="rule-field" name="field">
-                <option value="from">From</option><option value="to">To or Cc</option><option value="subject">Subject</option><option value="header">Header…</option>
+                <option value="from">From</option><option value="to">To or Cc</option><option value="subject">Subject</option><option value="header">Header…</option><option value="size">Size</option>
               </select>
             </div>
             <div class="field"><label for="rule-header">Header name (for “Header…”)</label><input id="rule-header" name="header" type="text" placeholder="List-Id" /></div>
             <div class="field">
               <label for="rule-op">Test</label>
-              <select id="rule-op" name="op"><option value="contains">contains</option><option value="equals">equals</option><option value="exists">exists</option></select>
+              <select id="rule-op" name="op"><option value="contains">contains</option><option value="equals">equals</option><option value="exists">exists</option><option value="over">is larger than (size)</option><option value="under">is smaller than (size)</option></select>
             </div>
-            <div class="field"><label for="rule-value">Value</label><input id="rule-value" name="value" type="text" /></div>
+            <div class="field"><label for="rule-value">Value</label><input id="rule-value" name="value" type="text" placeholder="text, or a size like 5M" /></div>
           </div>
           <div class="row">
             <div class="field">
               <label for="rule-action">Then</label>
               <select id="rule-action" name="action">
-                <option value="move">Move to folder</option><option value="read">Mark read</option><option value="flag">Flag</option><option value="discard">Discard</option>
+                <option value="move">Move to folder</option><option value="read">Mark read</option><option value="flag">Flag</option><option value="forward">Forward a copy to</option><option value="discard">Discard</option>
               </select>
             </div>
             <div class="field">
               <label for="rule-folder">Folder</label>
               <select id="rule-folder" name="folder">{p.mailboxes.map((m) => <option value={m}>{m}</option>)}</select>
             </div>
+            <div class="field"><label for="rule-forward">Forward to (for “Forward a copy”)</label><input id="rule-forward" name="forwardTo" type="email" placeholder="assistant@example.org" /></div>
           </div>
           <label><input type="checkbox" name="stop" value="1" /> Stop: no later rule applies</label>
           <div class="form-actions"><button type="submit" class="btn">Add rule</button></div>

@@ -3,6 +3,7 @@
 // an event (mail-account / mail-settings streams) through the mail services; each form
 // posts to its own path and answers a redirect back to its card, or the page with the
 // error.
+import { parseSize } from '../../smtp/pipeline/evaluate-rules.ts';
 import { Hono, type Context } from 'hono';
 import { ForbiddenError, isCairnError, NotFoundError, ValidationError } from '../../../../core/errors.ts';
 import type { StoredEvent } from '../../../../core/events/types.ts';
@@ -138,10 +139,13 @@ export function settingsRoutes(depsFn: MailWebDepsFn): Hono<CairnEnv> {
     const user = c.var.user!;
     const field = f.field ?? 'from';
     const header = field === 'header' ? (f.header ?? '').trim().toLowerCase() : field;
-    if (!/^[a-z0-9-]{1,100}$/.test(header) || !['from', 'to', 'subject', 'header'].includes(field)) throw new ValidationError('Name the header the rule looks at.');
-    const op = f.op === 'equals' || f.op === 'exists' ? f.op : 'contains';
+    if (!/^[a-z0-9-]{1,100}$/.test(header) || !['from', 'to', 'subject', 'header', 'size'].includes(field)) throw new ValidationError('Name the header the rule looks at.');
+    const sizeOp = f.op === 'over' || f.op === 'under';
+    if ((field === 'size') !== sizeOp) throw new ValidationError('Size is compared with “is larger than” or “is smaller than”, and only size is.');
+    const op = f.op === 'equals' || f.op === 'exists' || sizeOp ? f.op as RuleCondition['op'] : 'contains';
     const value = (f.value ?? '').trim();
     if (op !== 'exists' && !value) throw new ValidationError('Give the text the rule looks for.');
+    if (sizeOp && parseSize(value) === undefined) throw new ValidationError('Give a size like 500K or 5M.');
     const condition: RuleCondition = op === 'exists' ? { header, op } : { header, op, value };
     const actions: RuleActions = {};
     if (f.action === 'move') {
@@ -151,6 +155,11 @@ export function settingsRoutes(depsFn: MailWebDepsFn): Hono<CairnEnv> {
     } else if (f.action === 'read') actions.addFlags = ['\\Seen'];
     else if (f.action === 'flag') actions.addFlags = ['\\Flagged'];
     else if (f.action === 'discard') actions.discard = true;
+    else if (f.action === 'forward') {
+      const to = (f.forwardTo ?? '').trim().toLowerCase();
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(to) || to.length > 320) throw new ValidationError('Give the address to forward to.');
+      actions.forwardTo = [to];
+    }
     else throw new ValidationError('Choose what the rule does.');
     if (f.stop === '1') actions.stop = true;
     const current = (await deps.settings.settingsOf(user.id)).rules;

@@ -126,6 +126,21 @@ describe('mail settings pages', () => {
     expect((await settings.settingsOf(bob.userId)).rules).toEqual([]);
   });
 
+  it('adds a size rule that forwards a copy to a local colleague and keeps the message', async () => {
+    expect((await post(bob, '/mail/settings/rules', { field: 'size', op: 'over', value: 'big', action: 'flag' })).status).toBe(400);
+    expect((await post(bob, '/mail/settings/rules', { field: 'subject', op: 'over', value: '1K', action: 'flag' })).status).toBe(400);
+    expect((await post(bob, '/mail/settings/rules', { field: 'size', op: 'over', value: '1K', action: 'forward', forwardTo: carl.email })).status).toBe(303);
+    expect(await as(bob).page('/mail/settings')).toContain(`size is larger than 1K ⇒ forward a copy to ${carl.email}`);
+    await send(ann, bob.email, 'Short');
+    await send(ann, bob.email, `Long ${'x'.repeat(3000)}`);
+    expect((await subjects(bob.userId, 'INBOX')).map((m) => m.subject.slice(0, 5))).toEqual(expect.arrayContaining(['Short', 'Long ']));
+    const carls = (await subjects(carl.userId, 'INBOX')).map((m) => m.subject.slice(0, 5));
+    expect(carls).toContain('Long ');
+    expect(carls).not.toContain('Short');
+    const rules = (await settings.settingsOf(bob.userId)).rules;
+    for (const r of rules) expect((await post(bob, '/mail/settings/rules/delete', { id: r.id })).status).toBe(303);
+  });
+
   it('files blocked senders in Junk, never approved ones', async () => {
     expect((await post(carl, '/mail/settings/senders', { blocked: 'example.test', approved: 'Bob@Example.test' })).status).toBe(303);
     expect(await as(carl).page('/mail/settings')).toContain('@example.test');
