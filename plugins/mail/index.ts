@@ -71,6 +71,7 @@ export default definePlugin({
         store, auth: s.auth, events: s.events, db: s.db, blobs: s.blobs, logger: s.logger.child({ protocol: 'smtp' }),
         hostname: s.appliance.hostname, tls: s.tls, dataDir: s.appliance.dataDir, settings: mailSettings(),
         ...(s.appliance.smarthost ? { smarthost: s.appliance.smarthost } : {}),
+        ...(typeof s.appliance.sections.mail?.sendLimitPerHour === 'number' ? { sendLimitPerHour: s.appliance.sections.mail.sendLimitPerHour } : {}),
         resolveRecipient: async (address) => {
           const userId = await store.accountForAddress(address, async (a) => (await s.auth.userByEmail(a))?.id);
           return userId ? { userId } : undefined;

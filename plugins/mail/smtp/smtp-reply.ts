@@ -33,6 +33,7 @@ export const reply = {
   nullSenderNotAllowed: () => new SmtpReply(553, '5.7.1', 'The null sender is not accepted for submission'),
   emptyMessage: () => new SmtpReply(554, '5.6.0', 'Message has no header'),
   localError: () => new SmtpReply(451, '4.3.0', 'Local error in processing, try again later'),
+  sendRateExceeded: () => new SmtpReply(450, '4.7.1', 'You have sent to too many outside recipients in the last hour; try again later'),
   authFailed: () => new SmtpReply(535, '5.7.8', 'Authentication credentials invalid'),
   authThrottled: (seconds: number) => new SmtpReply(454, '4.7.0', `Too many failed attempts, try again in ${seconds} seconds`),
 } as const;

@@ -6,6 +6,7 @@
 // it is (auth.userByEmail); a user's addresses are their primary address; no settings
 // (no redirections, rules or auto reply); the system DNS resolver; direct MX delivery
 // on port 25 unless a smarthost URL is given; the real clock.
+import { SendRateLimiter } from './send-rate-limit.ts';
 import type { Server as NetServer } from 'node:net';
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../../core/blobs/index.ts';
@@ -57,6 +58,8 @@ export interface SmtpServersDeps {
   now?(): number;
   maxMessageBytes?: number;
   greetingDelayMs?: number;
+  /** Remote recipients per user per hour (send-rate-limit.ts). */
+  sendLimitPerHour?: number;
   /** PTR lookups of MX clients for Received fields (default true). */
   reverseLookup?: boolean;
   /** DKIM-sign outbound mail (default true). */
@@ -124,6 +127,7 @@ export function createSmtpServers(deps: SmtpServersDeps): SmtpServers {
   const submitter = createSubmitter({
     hostname: deps.hostname, logger, now, addressesOf, isLocalDomain, resolveRecipient, pipeline,
     enqueue: (req, meta) => queue.enqueue(req, meta), store: deps.store,
+    rateLimit: new SendRateLimiter(deps.sendLimitPerHour),
   });
 
   const listeners = new Set<SmtpListener>();

@@ -127,3 +127,23 @@ describe('submission', () => {
     d.close();
   });
 });
+
+describe('submission: hourly send limit', () => {
+  it('refuses remote recipients beyond the hourly cap with 450 4.7.1, and local mail still goes', async () => {
+    const k = await createSmtpKit({ listen: { mx: false }, extra: { sendLimitPerHour: 2 } });
+    try {
+      const dave = await k.addUser('dave@example.test');
+      const erin = await k.addUser('erin@example.test');
+      const t = nodemailer.createTransport({
+        host: '127.0.0.1', port: k.submission.port, secure: false, requireTLS: true, tls: { rejectUnauthorized: false }, auth: { user: dave.email, pass: dave.appPassword },
+      });
+      await t.sendMail({ from: dave.email, to: ['x@remote.test', 'y@remote.test'], subject: 'two out', text: 'ok' });
+      await expect(t.sendMail({ from: dave.email, to: 'z@remote.test', subject: 'one too many', text: 'no' })).rejects.toMatchObject({ responseCode: 450 });
+      await t.sendMail({ from: dave.email, to: erin.email, subject: 'inside', text: 'fine' });
+      t.close();
+      expect((await k.messages(erin.userId)).length).toBe(1);
+    } finally {
+      await k.close();
+    }
+  });
+});

@@ -25,6 +25,7 @@ import type { EnqueueRequest } from './queue/outbound-queue.ts';
 import { appendHeaders, firstHeader, prependHeaders, removeHeaders, rfc5322Date } from './raw-message.ts';
 import { returnPathHeader } from './received-header.ts';
 import { reply, SmtpReply } from './smtp-reply.ts';
+import type { SendRateLimiter } from './send-rate-limit.ts';
 
 /** Recipients per submission: RFC 5321 §4.5.3.1.8's minimum, as on the SMTP port. */
 export const MAX_SUBMIT_RECIPIENTS = 100;
@@ -40,6 +41,8 @@ export interface SubmitterDeps {
   store: Pick<MailStore, 'deliver'>;
   logger: Logger;
   now(): number;
+  /** Caps remote recipients per user per hour (send-rate-limit.ts); none when absent. */
+  rateLimit?: SendRateLimiter;
 }
 
 export interface SubmitEnvelope {
@@ -121,6 +124,10 @@ export function createSubmitter(deps: SubmitterDeps): Submitter {
       const from = headerAddresses(raw, ['from']);
       if (from.length === 0 || !from.every((a) => owned.has(a))) throw reply.fromNotOwned();
       const envelope = { from: sender, to: [...recipients.local.keys(), ...recipients.remote] };
+      if (deps.rateLimit && !deps.rateLimit.take(userId, recipients.remote.length, deps.now())) {
+        deps.logger.warn({ userId, remote: recipients.remote.length }, 'hourly send limit reached');
+        throw reply.sendRateExceeded();
+      }
 
       // RFC 6409 §8.2, §8.3: complete what the client left out.
       const missing: string[] = [];
@@ -170,7 +177,7 @@ export function createSubmitter(deps: SubmitterDeps): Submitter {
         return await s.deliver({ userId, sender, recipients, raw }, owned, meta);
       } catch (e) {
         if (e instanceof SmtpReply) {
-          throw new CairnError('submission_refused', textOf(e), { status: e.enhancedCode === '5.7.1' ? 403 : 400 });
+          throw new CairnError('submission_refused', textOf(e), { status: e.responseCode >= 400 && e.responseCode < 500 ? 429 : e.enhancedCode === '5.7.1' ? 403 : 400 });
         }
         throw e;
       }
