@@ -59,5 +59,13 @@ if (want('webmail')) {
   const { benchWebmail } = await import('../../plugins/mail/web/read/read.bench.ts');
   for (const [k, v] of Object.entries(await benchWebmail())) put(`webmail.${k}`, v);
 }
+if (want('caldav')) {
+  const { benchCalDav } = await import('./caldav.bench.ts');
+  for (const [k, v] of Object.entries(await benchCalDav())) put(`caldav.${k}`, v);
+}
+if (want('carddav')) {
+  const { benchCardDav } = await import('./carddav.bench.ts');
+  for (const [k, v] of Object.entries(await benchCardDav())) put(`carddav.${k}`, v);
+}
 mkdirSync('.bench', { recursive: true });
 writeFileSync('.bench/results.json', `${JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);

@@ -1,0 +1,37 @@
+// Contacts: address books over CardDAV and in the browser, with sharing, groups,
+// import/export, the organization directory and restore. Wiring only.
+import { definePlugin } from '../../core/plugins/define-plugin.ts';
+import { createCardDavBackend } from './carddav/carddav-backend.ts';
+import { createContactsService, type ContactsService } from './contacts-service.ts';
+import { createDirectoryService, type DirectoryService } from './directory-service.ts';
+import { contactsEvents } from './events.ts';
+import { createContacts } from './migrations/0001_contacts.ts';
+import { contactsBooks } from './projections/contacts-books.ts';
+import { contactsCards } from './projections/contacts-cards.ts';
+import { contactsDirectory } from './projections/contacts-directory.ts';
+import { contactsLeft } from './projections/contacts-left.ts';
+import { contactsRoutes } from './routes/contacts-routes.tsx';
+
+export default definePlugin({
+  id: 'contacts',
+  version: '1.0.0',
+  description: 'Address books (CardDAV and browser) with sharing, groups, import/export, the organization directory and restore.',
+  needs: ['db', 'events', 'auth', 'identity'],
+  register(r) {
+    // State lives in the registration: two appliances in one process get their own services.
+    let service: ContactsService | undefined;
+    let directory: DirectoryService | undefined;
+    const contacts = () => (service ??= createContactsService(r.services()));
+    r.events(contactsEvents);
+    r.migrations([createContacts]);
+    r.projection(contactsBooks);
+    r.projection(contactsCards);
+    r.projection(contactsDirectory);
+    r.projection(contactsLeft);
+    r.dav(createCardDavBackend(contacts));
+    r.app(contactsRoutes(contacts));
+    r.nav({ label: 'Contacts', href: '/contacts', icon: '👥', order: 30 });
+    r.provide('service', contacts);
+    r.provide('directory', () => (directory ??= createDirectoryService(r.services())));
+  },
+});
