@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import { createMailThreads } from './threads/thread-migrations.ts';
 import { threadsProjection } from './threads/threads-projection.ts';
+import type { ContactDirectory } from './web/mail-web-deps.ts';
 import { recentRecipients } from './store/recent-recipients.ts';
 import { definePlugin } from '../../core/plugins/define-plugin.ts';
 import { mailStoreEvents } from './events.ts';
@@ -28,7 +29,7 @@ export default definePlugin({
   id: 'mail',
   version: '0.1.0',
   description: 'Mail: the message store, SMTP in and out, and an IMAP server.',
-  needs: ['db', 'events', 'blobs', 'auth', 'identity', 'feed', 'logger', 'appliance', 'tls'],
+  needs: ['db', 'events', 'blobs', 'auth', 'identity', 'feed', 'logger', 'appliance', 'tls', 'services'],
   register(r) {
     let store: MailStoreService | undefined;
     const mail = () => (store ??= createMailStore(r.services()));
@@ -58,7 +59,11 @@ export default definePlugin({
     r.nav({ label: 'Mail', href: '/mail', icon: '✉', order: 10 });
     r.app(mailWebApp(() => {
       const s = r.services();
-      return { store: mail(), search: searchService(), settings: mailSettings(), events: s.events, feed: s.feed, auth: s.auth, identity: s.identity, blobs: s.blobs, logger: s.logger, config: s.appliance, submit: smtpServers().submitter };
+      const directory = s.services.get<ContactDirectory>('contacts.directory');
+      return {
+        store: mail(), search: searchService(), settings: mailSettings(), events: s.events, feed: s.feed, auth: s.auth, identity: s.identity,
+        blobs: s.blobs, logger: s.logger, config: s.appliance, submit: smtpServers().submitter, ...(directory ? { directory } : {}),
+      };
     }));
 
     // One SMTP server set for the three ports; the queue worker starts with the MX

@@ -24,6 +24,17 @@ export interface MailWebDeps {
   config: ResolvedConfig;
   /** Submission on behalf of the signed-in user (the same path as the SMTP submission port). */
   submit?: Submitter;
+  /** The contacts plugin's directory (`contacts.directory`) when it is enabled. */
+  directory?: ContactDirectory;
+}
+
+/**
+ * What mail expects of a contact directory (plugins never import each other; the
+ * contacts plugin provides a service of this shape as `contacts.directory`).
+ */
+export interface ContactDirectory {
+  suggest(userId: string, query: string, limit?: number): Promise<{ name: string; email: string; kind: 'contact' | 'directory' | 'group'; groupRef?: string }[]>;
+  expandGroup(userId: string, groupRef: string): Promise<{ name: string; email: string }[]>;
 }
 
 export type MailWebDepsFn = () => MailWebDeps;

@@ -277,9 +277,30 @@ export function composeRoutes(depsFn: MailWebDepsFn): Hono<CairnEnv> {
     const before = cut >= 0 ? `${value.slice(0, cut + 1).trim()} ` : '';
     const term = value.slice(cut + 1).trim().toLowerCase();
     if (term.length < 1) return c.html('');
-    const recent = (await recentRecipients(deps.store, c.var.user!.id)).map(formatRecipient);
-    const matches = recent.filter((a) => a.toLowerCase().includes(term)).slice(0, MAX_SUGGESTIONS);
-    return c.html(<>{matches.map((a) => <option value={`${before}${a}`}>{a}</option>)}</>);
+    const userId = c.var.user!.id;
+    const options: { value: string; label: string }[] = [];
+    const seen = new Set<string>();
+    // Contacts, the directory and contact groups first (when the contacts plugin is on);
+    // choosing a group puts all its members in the field.
+    for (const s of deps.directory ? await deps.directory.suggest(userId, term, MAX_SUGGESTIONS) : []) {
+      if (s.kind === 'group' && s.groupRef) {
+        const members = (await deps.directory!.expandGroup(userId, s.groupRef)).filter((m) => m.email);
+        if (members.length === 0) continue;
+        options.push({ value: `${before}${members.map((m) => formatRecipient(m.name ? m : { email: m.email })).join(', ')}`, label: `${s.name} (group of ${members.length})` });
+      } else if (s.email && !seen.has(s.email.toLowerCase())) {
+        seen.add(s.email.toLowerCase());
+        const text = formatRecipient(s.name ? { name: s.name, email: s.email } : { email: s.email });
+        options.push({ value: `${before}${text}`, label: text });
+      }
+    }
+    // Then people recently written to.
+    for (const r of await recentRecipients(deps.store, userId)) {
+      const text = formatRecipient(r);
+      if (seen.has(r.email.toLowerCase()) || !text.toLowerCase().includes(term)) continue;
+      seen.add(r.email.toLowerCase());
+      options.push({ value: `${before}${text}`, label: text });
+    }
+    return c.html(<>{options.slice(0, MAX_SUGGESTIONS).map((o) => <option value={o.value}>{o.label}</option>)}</>);
   });
 
   return app;
