@@ -11,12 +11,13 @@ import { contactsCards } from './projections/contacts-cards.ts';
 import { contactsDirectory } from './projections/contacts-directory.ts';
 import { contactsLeft } from './projections/contacts-left.ts';
 import { contactsRoutes } from './routes/contacts-routes.tsx';
+import { suggestedContacts, type RecentRecipients } from './suggested-contacts.ts';
 
 export default definePlugin({
   id: 'contacts',
   version: '1.0.0',
   description: 'Address books (CardDAV and browser) with sharing, groups, import/export, the organization directory and restore.',
-  needs: ['db', 'events', 'auth', 'identity'],
+  needs: ['db', 'events', 'auth', 'identity', 'services'],
   register(r) {
     // State lives in the registration: two appliances in one process get their own services.
     let service: ContactsService | undefined;
@@ -29,7 +30,10 @@ export default definePlugin({
     r.projection(contactsDirectory);
     r.projection(contactsLeft);
     r.dav(createCardDavBackend(contacts));
-    r.app(contactsRoutes(contacts));
+    r.app(contactsRoutes(contacts, (user) => {
+      const s = r.services();
+      return suggestedContacts({ db: s.db, auth: s.auth, recipients: s.services.get<RecentRecipients>('mail.recipients') }, user);
+    }));
     r.nav({ label: 'Contacts', href: '/contacts', icon: '👥', order: 30 });
     r.provide('service', contacts);
     r.provide('directory', () => (directory ??= createDirectoryService(r.services())));

@@ -9,7 +9,9 @@ import type { CairnEnv } from '../../../core/http/env.ts';
 import { requireUser } from '../../../core/http/require-user.ts';
 import type { EventMetadata } from '../../../core/events/types.ts';
 import { isCairnError, LimitExceededError, NotFoundError, ValidationError } from '../../../core/errors.ts';
-import type { Principal, Right } from '../../../core/identity/auth-service.ts';
+import type { Principal, Right, SessionUser } from '../../../core/identity/auth-service.ts';
+import type { Suggestion } from '../suggested-contacts.ts';
+import { SuggestedView } from '../views/suggested-view.tsx';
 import { RESTORE_PRESETS, type RestorePoint } from '../../../core/restore/restore-point.ts';
 import type { FlashMessage } from '../../../ui/components/index.ts';
 import type { BookView, ContactsService, RestoreTarget } from '../contacts-service.ts';
@@ -69,7 +71,7 @@ function rightOf(v: string): Right {
   throw new ValidationError('choose a right');
 }
 
-export function contactsRoutes(service: () => ContactsService): Hono<CairnEnv> {
+export function contactsRoutes(service: () => ContactsService, suggestions: (user: SessionUser) => Promise<Suggestion[]> = async () => []): Hono<CairnEnv> {
   const app = new Hono<CairnEnv>();
 
   // The stylesheet is public like any static asset (no user data in it).
@@ -116,6 +118,37 @@ export function contactsRoutes(service: () => ContactsService): Hono<CairnEnv> {
     const { own, directory } = await service().books(user(c), metadata(c));
     return c.redirect(bookUrl((own[0] ?? directory).id), 302);
   });
+
+  // ---- people the user writes to ------------------------------------------------------
+  app.get('/suggested', (c) => guard(c, async () => {
+    const list = await suggestions(user(c));
+    return render(c, { title: 'People you write to' }, <SuggestedView suggestions={list} csrfToken={c.var.csrfToken} />);
+  }));
+  const addSuggested = async (c: Context<CairnEnv>, people: Suggestion[]) => {
+    const { own } = await service().books(user(c), metadata(c));
+    const target = own[0];
+    if (!target) throw new NotFoundError('you have no address book to add to');
+    for (const p of people) {
+      const [given, ...rest] = p.name.trim().split(/\s+/);
+      await service().createContact(user(c), target.id, {
+        given: given ?? '', family: rest.join(' '), ...(p.name.trim() ? { fn: p.name.trim() } : {}),
+        emails: [{ value: p.email }], phones: [], addresses: [],
+      }, metadata(c));
+    }
+    return target.id;
+  };
+  app.post('/suggested/add', (c) => guard(c, async () => {
+    const f = await c.req.parseBody();
+    const email = String(f.email ?? '').trim().toLowerCase();
+    const person = (await suggestions(user(c))).find((s) => s.email.toLowerCase() === email);
+    if (!person) throw new NotFoundError('that address is not among the suggestions (anymore)');
+    await addSuggested(c, [person]);
+    return done(c, '/contacts/suggested', 'created');
+  }));
+  app.post('/suggested/add-all', (c) => guard(c, async () => {
+    const id = await addSuggested(c, await suggestions(user(c)));
+    return done(c, bookUrl(id), 'created');
+  }));
 
   app.get('/search', (c) => guard(c, async () => {
     const q = c.req.query('q') ?? '';
