@@ -34,7 +34,7 @@ export default definePlugin({
       const s = r.services();
       return suggestedContacts({ db: s.db, auth: s.auth, recipients: s.services.get<RecentRecipients>('mail.recipients') }, user);
     }));
-    r.nav({ label: 'Contacts', href: '/contacts', icon: '👥', order: 30 });
+    r.nav({ label: 'Contacts', href: '/contacts', icon: '☎', order: 30 });
     r.provide('service', contacts);
     r.provide('directory', () => (directory ??= createDirectoryService(r.services())));
   },
