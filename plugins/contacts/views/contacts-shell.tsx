@@ -75,7 +75,7 @@ export function ContactsShell({ books, current, groups, group, deleted, csrfToke
             </ul>
           </details>
         ) : null}
-        <p><a href="/contacts/suggested">People you write to</a></p>
+        <ul><li><a href="/contacts/suggested"><span>People you write to</span></a></li></ul>
         <h2>Organization</h2>
         <ul><BookLink b={books.directory} current={current?.id} label="Directory" /></ul>
         {isGroupView ? (
