@@ -137,4 +137,14 @@ describe('DAV engine', () => {
     expect(me).toContain(`<d:group-membership><d:href>/dav/principals/groups/${g.id}/</d:href></d:group-membership>`);
     expect((await dav(alice, 'PROPFIND', '/dav/principals/groups/nope/', body, { Depth: '0' })).status).toBe(404);
   });
+
+  it('remembers a verified account password only until it changes', async () => {
+    const carol = await addTestUser(a, 'carol@example.test');
+    const withPassword = (pw: string) => dav(carol, 'PROPFIND', '/dav/', undefined, { Authorization: auth(carol, pw), Depth: '0' });
+    expect((await withPassword(carol.password)).status).toBe(207);
+    expect((await withPassword(carol.password)).status).toBe(207);
+    await a.identity.setPassword(carol.userId, 'a brand new password', { actor: 'system', source: 'system' });
+    expect((await withPassword(carol.password)).status).toBe(401);
+    expect((await withPassword('a brand new password')).status).toBe(207);
+  });
 });

@@ -1,6 +1,7 @@
 // Implementation notes — core's DAV engine, mounted at /dav/.
 // - Authentication is HTTP Basic on every request (RFC 7617, UTF-8), with the account
-//   password or an app password, through AuthService (throttled per login and IP).
+//   password or an app password, through AuthService (throttled per login and IP); a
+//   verified account password is remembered briefly (credential-cache.ts says why).
 //   No cookie ever authorizes a DAV request (session and CSRF middleware skip /dav/).
 // - Paths are decoded once (paths.ts) and resolved to a target; backends never see
 //   raw paths and never see another user's home (resolve-target.ts).
@@ -17,6 +18,7 @@ import type { DavDeps, DavRequest } from './dav-request.ts';
 import { DavPreconditionError } from './errors.ts';
 import { renderError } from './multistatus.ts';
 import { splitDavPath } from './paths.ts';
+import { CredentialCache } from './credential-cache.ts';
 import { resolveTarget } from './resolve-target.ts';
 import type { DavContext } from './types.ts';
 import { del } from './methods/delete.ts';
@@ -35,6 +37,7 @@ const REALM = 'Basic realm="Cairn", charset="UTF-8"';
 
 export function createDavApp(deps: DavDeps): Hono<CairnEnv> {
   const app = new Hono<CairnEnv>();
+  const credentials = new CredentialCache(deps.auth);
   const trees = deps.trees ?? [];
   const davHeader = ['1', '3', 'extended-mkcol', 'access-control', ...new Set([...deps.backends, ...trees].flatMap((b) => b.davClasses))].join(', ');
 
@@ -82,7 +85,7 @@ export function createDavApp(deps: DavDeps): Hono<CairnEnv> {
     const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon <= 0) throw new UnauthorizedError('malformed Basic credentials', 'auth_malformed');
-    return deps.auth.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1), { protocol: 'dav', ip: clientIp(c) });
+    return credentials.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1), { ip: clientIp(c) });
   }
 
   function errorResponse(c: Context<CairnEnv>, e: unknown): Response {

@@ -58,6 +58,12 @@ export interface AuthService {
    * right (directly, through a group or the organization), with the highest right each.
    */
   resourcesFor(user: SessionUser, prefix: string): Promise<{ resource: string; right: Right }[]>;
+  /**
+   * A short fingerprint of the user's account password (never the hash itself), which
+   * changes when the password changes; undefined when the user is gone. Lets a protocol
+   * cache a verified account password without outliving a password change.
+   */
+  credentialStamp(userId: string): Promise<string | undefined>;
   /** Retention window of the organization in days (0 = restore off). */
   retentionDays(): Promise<number>;
 }

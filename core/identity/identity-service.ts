@@ -12,7 +12,7 @@
 //   consulted first, the attempt counted, and an unknown login is checked against a
 //   dummy scrypt hash, so neither timing nor error nor lock tells logins apart.
 // - Sessions and app-password usage are plain tables (not events).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { CairnError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.ts';
 import type { EventLog } from '../events/event-log.ts';
@@ -489,6 +489,11 @@ export function createIdentity(deps: IdentityDeps): Identity {
         if (!held || RIGHT_RANK[r.right as Right] > RIGHT_RANK[held]) best.set(r.resource as string, r.right as Right);
       }
       return [...best].map(([resource, right]) => ({ resource, right }));
+    },
+
+    async credentialStamp(userId) {
+      const r = await userRow(userId);
+      return r ? createHash('sha256').update(`stamp\0${r.password_hash as string}`).digest('base64url').slice(0, 22) : undefined;
     },
 
     async grantsOn(resource) {
