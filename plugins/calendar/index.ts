@@ -1,0 +1,36 @@
+// Calendar: events and tasks in calendars a user owns or that are shared with them,
+// over CalDAV (core's DAV engine at /dav/calendars/) and the browser at /calendar.
+// Wiring only: what the plugin contributes is declared in register(), the work is in
+// the files it imports.
+import { definePlugin } from '../../core/plugins/define-plugin.ts';
+import { createCalendarService, type CalendarService } from './calendar-service.ts';
+import { createCalendarDavBackend } from './caldav/calendar-dav-backend.ts';
+import { calendarEvents } from './events.ts';
+import { createCalendarTables } from './migrations/0001_calendar.ts';
+import { calendarStore } from './projections/calendar-store.ts';
+import { calendarUsers } from './projections/calendar-users.ts';
+import { calendarRoutes } from './routes/calendar-routes.tsx';
+
+export default definePlugin({
+  id: 'calendar',
+  version: '1.0.0',
+  description: 'Calendars, events and tasks with CalDAV, sharing, public links and restore.',
+  needs: ['db', 'events', 'auth', 'identity', 'appliance'],
+  register(r) {
+    // State lives in the registration, not the module: two appliances in one process
+    // (tests, an instance restore) each get their own service.
+    let service: CalendarService | undefined;
+    const calendars = () => (service ??= createCalendarService(r.services()));
+    r.events(calendarEvents);
+    r.migrations([createCalendarTables]);
+    r.projection(calendarStore);
+    r.projection(calendarUsers);
+    r.dav(createCalendarDavBackend(calendars));
+    r.nav({ label: 'Calendar', href: '/calendar', icon: '▦', order: 20 });
+    r.app(calendarRoutes(calendars, {
+      publicBase: () => r.services().appliance.publicUrl.replace(/\/+$/, ''),
+      groups: () => r.services().identity.listGroups(),
+    }));
+    r.provide('service', calendars);
+  },
+});

@@ -1,0 +1,131 @@
+import { Button, Card, CsrfField, MaybeFlash, type FlashMessage } from '../../../ui/components/index.ts';
+import type { CalendarView } from '../calendar-service.ts';
+import { EVENT_COLORS, REMINDERS, type EventInput } from '../ical/event-form.ts';
+import { CalendarAssets } from './calendar-shell.tsx';
+
+export interface EventFormProps {
+  input: EventInput;
+  calendars: CalendarView[];
+  calendarId: string;
+  csrfToken: string;
+  colorsVersion: string;
+  flash?: FlashMessage | undefined;
+  /** Set when editing. */
+  existing?: { objectId: string; etag: string; rid: string | undefined; recurring: boolean; writable: boolean; calendarName: string } | undefined;
+}
+
+const zones = (() => {
+  // Intl lists canonical zones only; UTC is the default and must be choosable.
+  try { return ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')]; } catch { return ['UTC']; }
+})();
+
+const reminderLabel = (m: number) => (m === 0 ? 'At the start' : m < 60 ? `${m} minutes before` : m < 1440 ? `${m / 60} hour${m === 60 ? '' : 's'} before` : `${m / 1440} day${m === 1440 ? '' : 's'} before`);
+
+export function EventFormPage(p: EventFormProps) {
+  const i = p.input;
+  const ex = p.existing;
+  const readOnly = ex !== undefined && !ex.writable;
+  const action = ex ? `/calendar/events/${p.calendarId}/${ex.objectId}` : '/calendar/events';
+  const occurrence = ex?.rid !== undefined && ex.recurring;
+  return (
+    <div class="stack cal-app-form">
+      <CalendarAssets colorsVersion={p.colorsVersion} />
+      <p><a href="/calendar">← Back to the calendar</a></p>
+      <h1>{ex ? (readOnly ? i.summary || 'Event' : 'Edit event') : 'New event'}</h1>
+      <MaybeFlash message={p.flash} />
+      {readOnly ? <p class="flash flash-info">This event is in “{ex!.calendarName}”, shared with you read-only.</p> : null}
+      <Card>
+        <form method="post" action={action} class="event-form" id="event-form">
+          <CsrfField token={p.csrfToken} />
+          {ex ? <input type="hidden" name="etag" value={ex.etag} /> : null}
+          {ex?.rid ? <input type="hidden" name="rid" value={ex.rid} /> : null}
+          <fieldset disabled={readOnly} class="plain">
+            <div class="field">
+              <label for="summary">Title</label>
+              <input id="summary" name="summary" value={i.summary} maxlength={500} autofocus={!ex} />
+            </div>
+            <label class="check"><input type="checkbox" id="allDay" name="allDay" value="1" checked={i.allDay} /> All day</label>
+            <div class="grid2">
+              <div class="field"><label for="startDate">Starts</label><input type="date" id="startDate" name="startDate" value={i.startDate} required /></div>
+              <div class="field time-field"><label for="startTime">at</label><input type="time" id="startTime" name="startTime" value={i.startTime} step="300" /></div>
+              <div class="field"><label for="endDate">Ends</label><input type="date" id="endDate" name="endDate" value={i.endDate} required /></div>
+              <div class="field time-field"><label for="endTime">at</label><input type="time" id="endTime" name="endTime" value={i.endTime} step="300" /></div>
+            </div>
+            <div class="field time-field">
+              <label for="tz">Time zone</label>
+              <select id="tz" name="tz">{zones.map((z) => <option value={z} selected={z === i.tz}>{z}</option>)}</select>
+            </div>
+            {occurrence ? null : (
+              <div class="grid2">
+                <div class="field">
+                  <label for="repeat">Repeats</label>
+                  <select id="repeat" name="repeat">
+                    {(['none', 'daily', 'weekly', 'monthly', 'yearly'] as const).map((r) => <option value={r} selected={r === i.repeat}>{r === 'none' ? 'Does not repeat' : r[0]!.toUpperCase() + r.slice(1)}</option>)}
+                  </select>
+                </div>
+                <div class="field repeat-more"><label for="interval">Every</label><input type="number" id="interval" name="interval" min="1" max="99" value={String(i.interval)} /></div>
+                <div class="field repeat-more">
+                  <label for="ends">Ends</label>
+                  <select id="ends" name="ends">
+                    <option value="never" selected={i.ends === 'never'}>Never</option>
+                    <option value="count" selected={i.ends === 'count'}>After a number of times</option>
+                    <option value="until" selected={i.ends === 'until'}>On a date</option>
+                  </select>
+                </div>
+                <div class="field repeat-more"><label for="count">Times</label><input type="number" id="count" name="count" min="1" max="1000" value={String(i.count)} /></div>
+                <div class="field repeat-more"><label for="until">Until</label><input type="date" id="until" name="until" value={i.until} /></div>
+              </div>
+            )}
+            <div class="field"><label for="location">Location</label><input id="location" name="location" value={i.location} maxlength={500} /></div>
+            <div class="field"><label for="description">Description</label><textarea id="description" name="description" rows={4}>{i.description}</textarea></div>
+            <div class="grid2">
+              <div class="field">
+                <label for="calendarId">Calendar</label>
+                <select id="calendarId" name="calendarId" disabled={occurrence}>
+                  {p.calendars.map((c) => <option value={c.id} selected={c.id === p.calendarId}>{c.displayName}</option>)}
+                </select>
+              </div>
+              <div class="field">
+                <label for="reminder">Reminder</label>
+                <select id="reminder" name="reminder">
+                  <option value="" selected={i.reminderMinutes === null}>None</option>
+                  {REMINDERS.map((m) => <option value={String(m)} selected={m === i.reminderMinutes}>{reminderLabel(m)}</option>)}
+                </select>
+              </div>
+            </div>
+            <div class="field">
+              <label for="attendees">Attendees</label>
+              <textarea id="attendees" name="attendees" rows={2} aria-describedby="attendees-hint">{i.attendees.join('\n')}</textarea>
+              <span class="hint" id="attendees-hint">Email addresses, one per line.</span>
+            </div>
+            <fieldset class="colors">
+              <legend class="visually-hidden">Color</legend>
+              <label><input type="radio" name="color" value="" checked={i.color === null} /> Calendar’s color</label>
+              {EVENT_COLORS.map((c) => <label><input type="radio" name="color" value={c} checked={i.color === c} /><span class={`swatch evc-${c}`} aria-hidden="true"></span>{c}</label>)}
+            </fieldset>
+            {occurrence ? (
+              <fieldset class="scope">
+                <legend>Change</legend>
+                <label class="check"><input type="radio" name="scope" value="this" checked /> Only this occurrence</label>
+                <label class="check"><input type="radio" name="scope" value="all" /> All occurrences</label>
+              </fieldset>
+            ) : null}
+            <div class="form-actions"><Button>{ex ? 'Save' : 'Create event'}</Button><a class="btn btn-ghost" href="/calendar">Cancel</a></div>
+          </fieldset>
+        </form>
+        {ex && !readOnly ? (
+          <form method="post" action={`/calendar/events/${p.calendarId}/${ex.objectId}/delete`} class="danger-zone form-actions" id="delete-event">
+            <CsrfField token={p.csrfToken} />
+            {ex.rid ? <input type="hidden" name="rid" value={ex.rid} /> : null}
+            {occurrence ? (
+              <>
+                <Button variant="danger" name="scope" value="this">Delete this occurrence</Button>
+                <Button variant="danger" name="scope" value="all">Delete all occurrences</Button>
+              </>
+            ) : <Button variant="danger" name="scope" value="all">Delete event</Button>}
+          </form>
+        ) : null}
+      </Card>
+    </div>
+  );
+}
