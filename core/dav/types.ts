@@ -194,10 +194,11 @@ export interface DavCollectionBackend {
 
   /**
    * REPORTs that select objects by a filter (`{…caldav}calendar-query`,
-   * `{…carddav}addressbook-query`): return the names that match; the engine renders the
-   * requested properties for them like a multiget.
+   * `{…carddav}addressbook-query`): return the names that match — or the matching
+   * objects themselves when the filter had to read them anyway, which saves reading
+   * them twice; the engine renders the requested properties like a multiget.
    */
-  filterReports?: Record<Clark, (ctx: DavContext, collection: DavCollection, report: XmlElement) => Promise<string[]>>;
+  filterReports?: Record<Clark, (ctx: DavContext, collection: DavCollection, report: XmlElement) => Promise<string[] | DavObject[]>>;
   /** REPORTs answered with a body of their own (`{…caldav}free-busy-query` → text/calendar). */
   customReports?: Record<Clark, (ctx: DavContext, collection: DavCollection, report: XmlElement) => Promise<{ status: number; contentType: string; body: string }>>;
   /** Multiget REPORT name (`{…caldav}calendar-multiget`, `{…carddav}addressbook-multiget`). */

@@ -86,6 +86,8 @@ export interface ObjectInfo {
   completed: boolean;
   color: string | null;
   location: string;
+  /** JSON of every occurrence's [start, end] in UTC ms when exact in any zone, else null (describe-object.ts). */
+  spans?: string | null;
 }
 
 export interface StoredObject extends ObjectInfo { ics: string }
@@ -141,7 +143,7 @@ export function createCalendarService(deps: { events: EventLog; db: Kysely<any>;
     calendarId: r.calendar_id, objectId: r.object_id, name: r.name, uid: r.uid, component: r.component, etag: etagOf(Number(r.position)),
     size: Number(r.size), lastModified: r.last_modified, deletedAt: r.deleted_at ?? null, summary: r.summary ?? '',
     start: r.start_at ?? null, end: r.end_at ?? null, allDay: Boolean(r.all_day), rrule: r.rrule ?? null, due: r.due_at ?? null,
-    completed: Boolean(r.completed), color: r.color ?? null, location: r.location ?? '',
+    completed: Boolean(r.completed), color: r.color ?? null, location: r.location ?? '', spans: r.spans ?? null,
   });
   const OBJECT_COLUMNS = ['calendar_id', 'object_id', 'name', 'uid', 'component', 'position', 'size', 'last_modified', 'deleted_at', 'summary', 'start_at', 'end_at', 'all_day', 'rrule', 'due_at', 'completed', 'color', 'location'] as const;
 

@@ -10,7 +10,7 @@ import { renderMultistatus, type DavResponse } from '../multistatus.ts';
 import { collectionHref, hrefPath, objectHref, splitDavPath } from '../paths.ts';
 import { objectProps, parseSyncToken, syncToken, type PropMap } from '../props.ts';
 import { readBodyText } from '../read-body.ts';
-import type { DavCollection, DavCollectionBackend, DavContext, DavObjectInfo, XmlElement } from '../types.ts';
+import type { DavCollection, DavCollectionBackend, DavContext, DavObject, DavObjectInfo, XmlElement } from '../types.ts';
 import { MAX_XML_BYTES, child, childrenNamed, parseXml } from '../xml.ts';
 import { propstats, type PropRequest } from './propfind.ts';
 import { XML_TYPE, multistatusResponse } from './responses.ts';
@@ -28,8 +28,8 @@ export async function report(req: DavRequest): Promise<Response> {
   if (body.name === backend.multigetReport) return multiget(ctx, backend, collection, body, c.req.url);
   const filter = backend.filterReports?.[body.name];
   if (filter) {
-    const names = await filter(ctx, collection, body);
-    return multistatusResponse(renderMultistatus(await renderObjects(ctx, backend, collection, names, propRequest(body), body)));
+    const matched = await filter(ctx, collection, body);
+    return multistatusResponse(renderMultistatus(await renderObjects(ctx, backend, collection, matched, propRequest(body), body)));
   }
   const custom = backend.customReports?.[body.name];
   if (custom) {
@@ -46,9 +46,12 @@ function propRequest(body: XmlElement): PropRequest {
   return { kind: 'allprop', include: [] };
 }
 
-async function renderObjects(ctx: DavContext, backend: DavCollectionBackend, coll: DavCollection, names: string[], request: PropRequest, body: XmlElement): Promise<DavResponse[]> {
+async function renderObjects(ctx: DavContext, backend: DavCollectionBackend, coll: DavCollection, matched: string[] | DavObject[], request: PropRequest, body: XmlElement): Promise<DavResponse[]> {
   const dataEl = child(child(body, D('prop')), backend.dataProperty);
   const wantsData = request.kind === 'prop' && request.names.includes(backend.dataProperty);
+  const prefetched = matched.length > 0 && typeof matched[0] !== 'string' ? matched as DavObject[] : undefined;
+  if (prefetched) return prefetched.map((o) => renderObject(ctx, backend, coll, o, wantsData, request, dataEl));
+  const names = matched as string[];
   if (!wantsData) {
     // Metadata only: no bodies read (the common sync case of getetag alone).
     const wanted = new Set(names);
@@ -56,11 +59,13 @@ async function renderObjects(ctx: DavContext, backend: DavCollectionBackend, col
     return infos.map((o) => ({ href: objectHref(backend, coll, o.name), propstats: propstats(objectProps(o), request) }));
   }
   const objects = await backend.getObjects(ctx, coll, names);
-  return objects.map((o) => {
-    const m: PropMap = objectProps(o);
-    m.set(backend.dataProperty, backend.renderData ? backend.renderData(ctx, o, dataEl) : o.body);
-    return { href: objectHref(backend, coll, o.name), propstats: propstats(m, request) };
-  });
+  return objects.map((o) => renderObject(ctx, backend, coll, o, true, request, dataEl));
+}
+
+function renderObject(ctx: DavContext, backend: DavCollectionBackend, coll: DavCollection, o: DavObject, withData: boolean, request: PropRequest, dataEl: XmlElement | undefined): DavResponse {
+  const m: PropMap = objectProps(o);
+  if (withData) m.set(backend.dataProperty, backend.renderData ? backend.renderData(ctx, o, dataEl) : o.body);
+  return { href: objectHref(backend, coll, o.name), propstats: propstats(m, request) };
 }
 
 async function multiget(ctx: DavContext, backend: DavCollectionBackend, coll: DavCollection, body: XmlElement, base: string): Promise<Response> {

@@ -152,18 +152,19 @@ export function createCalendarDavBackend(service: () => CalendarService): DavCol
         const candidates = pre.range
           ? await service().objectsInRange([collection.id], pre.range.from, pre.range.to, pre.component)
           : await service().getObjects(collection.id, (await service().listObjects(collection.id, pre.component ? { component: pre.component } : {})).map((o) => o.name));
-        const names: string[] = [];
+        const matched: DavObject[] = [];
         const plain = pre.range && isPlainEventRange(filter) ? pre.range : undefined;
         for (const o of candidates) {
           const quick = plain ? spanMatches(o, plain) : undefined;
           if (quick !== undefined) {
-            if (quick) names.push(o.name);
+            if (quick) matched.push(full(o));
             continue;
           }
           const root = parseVCalendar(o.ics);
-          if (root && matchesFilter(root, filter, tz)) names.push(o.name);
+          if (root && matchesFilter(root, filter, tz)) matched.push(full(o));
         }
-        return names;
+        // The objects themselves: the engine renders them without reading them again.
+        return matched;
       },
     },
 

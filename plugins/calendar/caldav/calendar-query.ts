@@ -53,17 +53,17 @@ export function isPlainEventRange(filter: XmlElement | undefined): boolean {
   return f.name === C('comp-filter') && (f.attrs.name ?? '').toUpperCase() === 'VEVENT' && f.children.length === 1 && f.children[0]!.name === C('time-range');
 }
 
-/** Recurrence, overrides or a floating start: the stored span cannot stand in for expansion. */
-const NEEDS_PARSING = /^(?:RRULE|RDATE|EXDATE|RECURRENCE-ID)[;:]|^DTSTART(?:;(?:(?!TZID)[^:\r\n])*)?:\d{8}T\d{6}\r?$/m;
-
 /**
- * RFC 4791 §9.9 for one VEVENT from its stored UTC span, or undefined when the object
- * must be parsed (recurring, all-day, floating, unknown span).
+ * RFC 4791 §9.9 for a VEVENT from the occurrence spans the read model stores (exact in
+ * any zone, see describe-object.ts), or undefined when the object must be parsed
+ * (floating or all-day times, an endless or very long recurrence).
  */
-export function spanMatches(o: { component: string; rrule: string | null; allDay: boolean; start: number | null; end: number | null; ics: string }, range: Range): boolean | undefined {
-  if (o.component !== 'VEVENT' || o.rrule || o.allDay || o.start === null || o.end === null || NEEDS_PARSING.test(o.ics)) return undefined;
-  if (o.end > o.start) return o.start < range.to && o.end > range.from;
-  return o.start >= range.from && o.start < range.to;
+export function spanMatches(o: { component: string; spans?: string | null }, range: Range): boolean | undefined {
+  if (o.component !== 'VEVENT' || !o.spans) return undefined;
+  for (const [start, end] of JSON.parse(o.spans) as [number, number][]) {
+    if (end > start ? start < range.to && end > range.from : start >= range.from && start < range.to) return true;
+  }
+  return false;
 }
 
 /** Does the object (a parsed VCALENDAR) match the `<cal:filter>` element? */

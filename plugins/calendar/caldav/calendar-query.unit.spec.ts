@@ -99,8 +99,10 @@ describe('collection properties (PROPPATCH all or nothing)', () => {
 });
 
 describe('calendar-query fast path from the stored span', () => {
-  it('decides single timed events exactly like the full filter, and declines the rest', () => {
+  it('decides timed events and bounded series exactly like the full filter, and declines floating or endless ones', () => {
     const events = [
+      daily,
+      vcalendar(vevent({ UID: 'w', 'DTSTART;TZID=Europe/Paris': '20260101T093000', DURATION: 'PT1H', RRULE: 'FREQ=DAILY;UNTIL=20260110T000000Z', EXDATE: '20260105T083000Z' })),
       vcalendar(vevent({ UID: 'a', DTSTART: '20260105T090000Z', DTEND: '20260105T100000Z' })),
       vcalendar(vevent({ UID: 'b', 'DTSTART;TZID=Europe/Paris': '20260105T090000', 'DTEND;TZID=Europe/Paris': '20260105T100000' })),
       vcalendar(vevent({ UID: 'c', DTSTART: '20260105T090000Z' })), // zero duration
@@ -116,18 +118,19 @@ describe('calendar-query fast path from the stored span', () => {
       for (const [s, e] of ranges) {
         const inner = `<C:comp-filter name="VEVENT"><C:time-range start="${s}" end="${e}"/></C:comp-filter>`;
         expect(isPlainEventRange(filter(inner))).toBe(true);
-        const quick = spanMatches({ component: 'VEVENT', rrule: d.rrule, allDay: d.allDay, start: d.start, end: d.end, ics }, prefilterOf(filter(inner)).range!);
+        const quick = spanMatches({ component: 'VEVENT', spans: d.spans && JSON.stringify(d.spans) }, prefilterOf(filter(inner)).range!);
         expect(quick).toBeDefined();
         expect(quick).toBe(match(ics, inner));
         decided++;
       }
     }
-    expect(decided).toBe(24);
+    expect(decided).toBe(36);
     const floating = vcalendar(vevent({ UID: 'f', DTSTART: '20260105T090000', DTEND: '20260105T100000' }));
     const fd = describeObject(floating);
-    expect(spanMatches({ component: 'VEVENT', rrule: fd.rrule, allDay: fd.allDay, start: fd.start, end: fd.end, ics: floating }, { from: 0, to: Date.UTC(2030, 0) })).toBeUndefined();
-    const rd = describeObject(daily);
-    expect(spanMatches({ component: 'VEVENT', rrule: rd.rrule, allDay: rd.allDay, start: rd.start, end: rd.end, ics: daily }, { from: 0, to: Date.UTC(2030, 0) })).toBeUndefined();
+    expect(fd.spans).toBeNull();
+    const endless = describeObject(vcalendar(vevent({ UID: 'e', DTSTART: '20260105T090000Z', RRULE: 'FREQ=WEEKLY' })));
+    expect(endless.spans).toBeNull();
+    expect(describeObject(daily).spans).toHaveLength(5);
     expect(isPlainEventRange(filter('<C:comp-filter name="VEVENT"><C:time-range start="20260105T000000Z"/><C:prop-filter name="SUMMARY"/></C:comp-filter>'))).toBe(false);
   });
 });

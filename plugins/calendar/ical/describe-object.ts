@@ -36,6 +36,12 @@ export interface ObjectDescription {
   /** Earliest start / latest end of every occurrence, widened; null = unbounded. */
   firstStart: number | null;
   lastEnd: number | null;
+  /**
+   * Every occurrence as [start, end] UTC ms, when that is exact whatever the viewer's zone:
+   * no floating times, no all-day dates, a bounded recurrence of ≤ MAX_BOUNDS_STEPS steps.
+   * A plain time-range query then decides the object without parsing it.
+   */
+  spans: [number, number][] | null;
 }
 
 const text = (c: ICAL.Component, name: string) => {
@@ -45,7 +51,7 @@ const text = (c: ICAL.Component, name: string) => {
 
 export function describeObject(ics: string): ObjectDescription {
   const empty: ObjectDescription = {
-    summary: '', location: '', description: '', start: null, end: null, allDay: false, tzid: null, rrule: null,
+    spans: null, summary: '', location: '', description: '', start: null, end: null, allDay: false, tzid: null, rrule: null,
     due: null, completed: false, status: null, color: null, firstStart: null, lastEnd: null,
   };
   const root = parseVCalendar(ics);
@@ -73,11 +79,42 @@ export function describeObject(ics: string): ObjectDescription {
       completed: main.hasProperty('completed') || status === 'COMPLETED',
       status,
       color: text(main, 'color') || null,
-      ...bounds(root, main, comps),
+      ...boundsAndSpans(root, main, comps),
     };
   } catch {
     return empty;
   }
+}
+
+function boundsAndSpans(root: ICAL.Component, main: ICAL.Component, comps: ICAL.Component[]): { firstStart: number | null; lastEnd: number | null; spans: [number, number][] | null } {
+  const spans = exactSpans(root, main, comps);
+  if (spans && spans.length > 0) {
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    for (const [s, e] of spans) { first = Math.min(first, s); last = Math.max(last, e); }
+    return { firstStart: first - BOUNDS_SLACK_MS, lastEnd: last + BOUNDS_SLACK_MS, spans };
+  }
+  return { ...bounds(root, main, comps), spans: null };
+}
+
+/** Occurrences in UTC when they do not depend on the viewer's zone (see ObjectDescription.spans). */
+function exactSpans(root: ICAL.Component, main: ICAL.Component, comps: ICAL.Component[]): [number, number][] | null {
+  if (main.name !== 'vevent') return null;
+  for (const c of comps) {
+    const p = c.getFirstProperty('dtstart');
+    const t = p?.getFirstValue() as ICAL.Time | null | undefined;
+    if (!p || !t || t.isDate) return null;
+    const utc = t.zone === ICAL.Timezone.utcTimezone;
+    if (!utc && typeof p.getParameter('tzid') !== 'string') return null; // floating
+  }
+  const rules = main.getAllProperties('rrule').map((p) => p.getFirstValue() as ICAL.Recur);
+  if (rules.some((r) => !r.count && !r.until)) return null;
+  if (rules.length === 0 && !main.hasProperty('rdate') && comps.length === 1) {
+    const span = componentSpan(main, 'UTC');
+    return span ? [[span.start, span.end]] : null;
+  }
+  const { occurrences, truncated } = expandOccurrences(root, { from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY }, 'UTC', Number.POSITIVE_INFINITY, MAX_BOUNDS_STEPS);
+  return truncated ? null : occurrences.map((o) => [o.start, o.end]);
 }
 
 function bounds(root: ICAL.Component, main: ICAL.Component, comps: ICAL.Component[]): { firstStart: number | null; lastEnd: number | null } {

@@ -55,6 +55,8 @@ export const createCalendarTables: Migration = {
       /** Bounds of every occurrence (ms, widened a day); null = unbounded (endless RRULE, undated task). */
       .addColumn('first_start', 'integer')
       .addColumn('last_end', 'integer')
+      /** JSON [[start, end], …] of every occurrence when exact in any zone (describe-object.ts); null otherwise. */
+      .addColumn('spans', 'text')
       .addPrimaryKeyConstraint('calendar_objects_pk', ['calendar_id', 'object_id'])
       .execute();
     await db.schema.createIndex('calendar_objects_name').unique().on('calendar_objects').columns(['calendar_id', 'name']).execute();

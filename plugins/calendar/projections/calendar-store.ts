@@ -55,7 +55,7 @@ export const calendarStore = defineProjection({
           size: Buffer.byteLength(e.data.ics, 'utf8'), position, last_modified: time, deleted_at: null,
           summary: d.summary, location: d.location, description: d.description, start_at: d.start, end_at: d.end,
           all_day: d.allDay ? 1 : 0, tzid: d.tzid, rrule: d.rrule, due_at: d.due, completed: d.completed ? 1 : 0,
-          status: d.status, color: d.color, first_start: d.firstStart, last_end: d.lastEnd,
+          status: d.status, color: d.color, first_start: d.firstStart, last_end: d.lastEnd, spans: d.spans ? JSON.stringify(d.spans) : null,
         };
         await db.insertInto('calendar_objects')
           .values({ calendar_id: e.data.calendarId, object_id: e.data.objectId, created_at: time, ...values })
