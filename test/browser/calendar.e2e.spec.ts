@@ -50,6 +50,14 @@ describe('browser: calendar', () => {
     const chips = page.locator('a[data-event-id]', { hasText: 'Team stand-up' });
     await expect.poll(() => chips.count()).toBe(5);
     await page.screenshot({ path: join(SHOTS, 'calendar-week-recurring.png'), fullPage: true });
+    // The agenda prints without the app around it.
+    await page.goto(`${app.baseUrl}/calendar?view=agenda&date=${monday}`);
+    expect(await page.locator('[data-print]').count()).toBe(1);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.cal-side').isVisible()).toBe(false);
+    expect(await page.locator('main').textContent()).toContain('Team stand-up');
+    await page.screenshot({ path: join(SHOTS, 'calendar-agenda-print.png'), fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
     // The week after holds none: COUNT=5 ended on Friday.
     const later = new Date(`${monday}T00:00:00Z`);
     later.setUTCDate(later.getUTCDate() + 7);

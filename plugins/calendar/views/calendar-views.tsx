@@ -35,6 +35,7 @@ export function Toolbar({ view, date, today, title }: Pick<ViewProps, 'view' | '
       <nav class="segmented" aria-label="View">
         {VIEWS.map(([v, label]) => <a href={href(v, date)} aria-current={v === view ? 'page' : undefined}>{label}</a>)}
       </nav>
+      {view === 'agenda' ? <button type="button" class="btn btn-secondary btn-small cal-print" data-print>Print</button> : null}
     </div>
   );
 }

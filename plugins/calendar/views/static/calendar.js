@@ -102,3 +102,9 @@
     xhr.send(new FormData(form));
   });
 })();
+
+// Print button of the agenda view (no inline handlers: the CSP forbids them).
+document.addEventListener('click', (e) => {
+  const t = e.target instanceof Element ? e.target.closest('[data-print]') : null;
+  if (t) window.print();
+});
