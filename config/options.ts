@@ -25,7 +25,7 @@ export const options = {
   smarthost: { env: 'CAIRN_SMARTHOST', default: undefined, kind: 'string', doc: 'Outbound relay URL (smtp://user:pass@host:587); direct MX delivery when absent.' },
   databaseUrl: { env: 'CAIRN_DATABASE_URL', default: undefined, kind: 'string', doc: 'postgres://… to use PostgreSQL instead of the embedded SQLite (not available yet).' },
   publicUrl: { env: 'CAIRN_PUBLIC_URL', default: undefined, kind: 'string', doc: 'Base URL people reach the UI at (links in mail); defaults to http://<hostname>:<httpPort>.' },
-  plugins: { env: 'CAIRN_PLUGINS', default: ['mail', 'calendar', 'contacts', 'notes'], kind: 'list', doc: 'Plugins to enable: built-in ids or npm package names, comma-separated in the environment.' },
+  plugins: { env: 'CAIRN_PLUGINS', default: ['mail', 'calendar', 'contacts', 'drive', 'chat', 'notes'], kind: 'list', doc: 'Plugins to enable: built-in ids or npm package names, comma-separated in the environment.' },
   retentionDays: { env: 'CAIRN_RETENTION_DAYS', default: 30, kind: 'int', doc: 'Restore window given to a new organization (0 turns restore off); the owner can change it later.' },
   logLevel: { env: 'CAIRN_LOG_LEVEL', default: 'info', kind: 'string', doc: 'trace, debug, info, warn, error or silent.' },
 } as const satisfies Record<string, OptionSpec>;
