@@ -155,6 +155,7 @@ async function boot(config: ResolvedConfig, db: Db, logger: Logger, opts: OpenOp
     plugins: plugins.filter((p) => p.app).map((p) => ({ id: p.def.id, app: p.app! })),
     mounts: plugins.flatMap((p) => p.mounts),
     dav: plugins.flatMap((p) => p.dav),
+    csrfExempt: plugins.flatMap((p) => p.publicPosts),
     health: async () => ({ position: await log.head() }),
     secureCookies: config.publicUrl.startsWith('https:'),
   });

@@ -36,6 +36,8 @@ export interface HttpDeps {
   mounts?: { path: string; app: Hono<CairnEnv> }[];
   /** Collection trees served at /dav/ (CalDAV, CardDAV); /dav/ and its well-known URIs exist only when one is registered. */
   dav?: (DavCollectionBackend | DavTreeBackend)[];
+  /** Path prefixes exempt from CSRF (plugins' publicPosts: incoming webhooks). */
+  csrfExempt?: string[];
   /** Extra fields for /healthz (e.g. log position). */
   health(): Promise<Record<string, unknown>>;
   /** True when the UI is served over TLS. */
@@ -80,7 +82,7 @@ export function createHttpApp(deps: HttpDeps): Hono<CairnEnv> {
   }
 
   app.use('*', session({ identity: deps.identity, secureCookies: deps.secureCookies }));
-  app.use('*', csrfProtection({ secureCookies: deps.secureCookies, publicUrl: deps.config.publicUrl }));
+  app.use('*', csrfProtection({ secureCookies: deps.secureCookies, publicUrl: deps.config.publicUrl, exempt: deps.csrfExempt ?? [] }));
   app.use('*', pageRenderer(nav));
 
   app.get('/', (c) => {

@@ -28,6 +28,14 @@ describe('CSRF protection', () => {
     expect((await c.post('/login', { email: fx.owner.email, password: fx.owner.password })).status).toBe(303);
   });
 
+  test('a bearer token without a session skips the token check; with a session it does not', async () => {
+    // Signed out with a bearer token: past CSRF to the route, which then wants a session (a redirect, not 403).
+    const bot = await fx.app.request('http://example.test/account/theme', { method: 'POST', headers: { Authorization: 'Bearer abc', 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'theme=dark' });
+    expect(bot.status).not.toBe(403);
+    const c = await fx.ownerClient();
+    await expectRefused(await c.post('/account/theme', { theme: 'dark' }, { noCsrf: true, headers: { Authorization: 'Bearer abc' } }), 'csrf_failed');
+  });
+
   test('signed in: a missing or wrong token is refused and nothing changes', async () => {
     const c = await fx.ownerClient();
     const me = await fx.auth.userByEmail(fx.owner.email);

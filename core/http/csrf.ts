@@ -19,6 +19,11 @@ export interface CsrfOptions {
   secureCookies: boolean;
   /** The configured public URL: its host is accepted in Origin besides the request's Host. */
   publicUrl: string;
+  /**
+   * Path prefixes whose POSTs carry their own secret (incoming webhooks: a token in the
+   * URL) and come from servers, never browsers: no CSRF token is asked of them.
+   */
+  exempt?: readonly string[];
 }
 
 /**
@@ -42,6 +47,9 @@ export function csrfProtection(opts: CsrfOptions): MiddlewareHandler<CairnEnv> {
       c.set('csrfToken', cookie);
     }
     if (UNSAFE_METHODS.has(c.req.method)) {
+      if (opts.exempt?.some((p) => c.req.path.startsWith(p))) return next();
+      // A bearer token (bots, scripts) is not an ambient credential: a cross-site page cannot make a browser send it.
+      if (!c.var.sessionId && /^Bearer\s+\S/i.test(c.req.header('authorization') ?? '')) return next();
       if (isCrossSite(c, publicHost)) throw new ForbiddenError('Cross-site requests are not accepted.', 'csrf_cross_site');
       const sent = c.req.header(CSRF_HEADER) ?? (await formToken(c));
       if (!sent || !tokensMatch(sent, c.var.csrfToken)) {

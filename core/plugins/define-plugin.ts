@@ -76,6 +76,11 @@ export interface PluginRegistrar<N extends CoreServiceName = CoreServiceName> {
   mount(path: string, app: Hono<CairnEnv>): void;
   nav(item: NavItem): void;
   /**
+   * Sub-paths of the plugin's app (e.g. '/hooks/') that take POSTs from other servers
+   * authenticated by a secret of their own (a token in the URL): exempt from CSRF checks.
+   */
+  publicPosts(prefixes: readonly string[]): void;
+  /**
    * A tree served at /dav/<backend.root>/ by core's DAV engine: collections of objects
    * (CalDAV, CardDAV: the engine speaks the protocol) or a file tree it only authenticates for (WebDAV).
    */

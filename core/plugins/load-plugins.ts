@@ -36,6 +36,8 @@ export interface LoadedPlugin {
   mounts: { path: string; app: Hono<CairnEnv> }[];
   nav: NavItem[];
   dav: (DavCollectionBackend | DavTreeBackend)[];
+  /** Absolute path prefixes exempt from CSRF (publicPosts). */
+  publicPosts: string[];
   listeners: ListenerSpec[];
   provides: Map<string, () => unknown>;
   blobRefs: ((db: Kysely<any>) => AsyncIterable<string> | Iterable<string>)[];
@@ -120,7 +122,7 @@ function topologicalOrder(defs: PluginDefinition[]): PluginDefinition[] {
 
 function collect(def: PluginDefinition, source: string): LoadedPlugin {
   const loaded: LoadedPlugin = {
-    def, source, eventTypes: {}, migrations: [], projections: [], app: undefined, mounts: [], nav: [], dav: [], listeners: [],
+    def, source, eventTypes: {}, migrations: [], projections: [], app: undefined, mounts: [], nav: [], dav: [], publicPosts: [], listeners: [],
     provides: new Map(), blobRefs: [], services: undefined,
   };
   const id = def.id;
@@ -144,6 +146,12 @@ function collect(def: PluginDefinition, source: string): LoadedPlugin {
       loaded.mounts.push({ path, app });
     },
     nav(item) { loaded.nav.push(item); },
+    publicPosts(prefixes) {
+      for (const p of prefixes) {
+        if (!/^\/[A-Za-z0-9._~-]+\/$/.test(p)) throw new PluginLoadError(`plugin "${id}": publicPosts takes '/segment/' prefixes, not "${p}"`);
+        loaded.publicPosts.push(`/${id}${p}`);
+      }
+    },
     dav(backend) {
       if (!/^[a-z][a-z0-9-]{0,30}$/.test(backend.root) || backend.root === 'principals') throw new PluginLoadError(`plugin "${id}" registers a DAV root "${backend.root}" that is not a plain lowercase segment (or is core's "principals")`);
       loaded.dav.push(backend);

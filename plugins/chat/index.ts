@@ -56,6 +56,8 @@ export default definePlugin({
     r.projection(chatModel);
     r.projection(chatSearch);
     r.nav({ label: 'Chat', href: '/chat', icon: '❝', order: 50 });
+    // Incoming webhooks: other servers POST with the hook's secret in the URL.
+    r.publicPosts(['/hooks/']);
 
     const app = new Hono<CairnEnv>();
     app.route('/', chatStaticRoutes());

@@ -15,10 +15,8 @@ const token = process.env.CHAT_BOT_TOKEN;
 const port = Number(process.env.BOT_PORT ?? 8787);
 if (!token) { console.error('set CHAT_BOT_TOKEN'); process.exit(1); }
 
-// Cairn's CSRF check applies to every signed-out POST; a client that is not a browser
-// sends a self-chosen double-submit pair (cookie + header). See README "Bots and CSRF".
-const csrf = 'x'.repeat(43);
-const headers = { Authorization: `Bearer ${token}`, Cookie: `cairn_csrf=${csrf}`, 'X-CSRF-Token': csrf, Accept: 'application/json' };
+// The bearer token is the whole authentication: bots need no cookie and no CSRF token.
+const headers = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
 
 async function api(method, path, body) {
   const res = await fetch(`${base}/chat/api${path}`, { method, headers: { ...headers, ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });

@@ -159,8 +159,8 @@ describe('bots and webhooks', () => {
     const hook = await bob.json('POST', `/chat/api/channels/${g.id}/webhooks`, { name: 'CI' });
     expect(hook.status).toBe(201);
     const path = new URL(hook.body.url).pathname;
-    const csrf = 'c'.repeat(43);
-    const send = (p: string) => a.app.request(`http://example.test${p}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: `cairn_csrf=${csrf}`, 'X-CSRF-Token': csrf }, body: JSON.stringify({ text: 'Build #42 passed' }) });
+    // As a CI server would: no cookie, no CSRF token, only the secret in the URL.
+    const send = (p: string) => a.app.request(`http://example.test${p}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text: 'Build #42 passed' }) });
     expect((await send(path)).status).toBe(201);
     expect((await send(path.replace(/.$/, (ch) => (ch === 'a' ? 'b' : 'a')))).status).toBe(401);
     const last = (await carol.json('GET', `/chat/api/channels/${g.id}/messages?limit=1`)).body.messages[0];

@@ -44,14 +44,9 @@ export async function callJson(client: TestClient, method: string, path: string,
   return { status: res.status, body: parsed };
 }
 
-/**
- * A bot (or any client without a browser session) calling the API: the bearer token,
- * plus a self-chosen double-submit CSRF pair, which core requires of every signed-out
- * POST today (see README "Bots and CSRF").
- */
+/** A bot (or any client without a browser session) calling the API with its bearer token: no CSRF token is needed. */
 export async function botCall(a: App, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const csrf = 'b'.repeat(43);
-  const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Cookie: `cairn_csrf=${csrf}`, 'X-CSRF-Token': csrf, Accept: 'application/json' };
+  const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await a.app.request(`http://example.test${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   const text = await res.text();
