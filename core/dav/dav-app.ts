@@ -9,6 +9,7 @@
 //   preconditions), anything else → 500 logged with the request id, generic body.
 // - Methods: OPTIONS, PROPFIND, PROPPATCH, MKCALENDAR, MKCOL, GET, HEAD, PUT, DELETE,
 //   REPORT. COPY/MOVE/LOCK are not offered on calendars and address books.
+import type { IncomingMessage } from 'node:http';
 import { Hono, type Context } from 'hono';
 import type { CairnEnv } from '../http/env.ts';
 import { clientIp } from '../http/client-ip.ts';
@@ -57,7 +58,10 @@ export function createDavApp(deps: DavDeps): Hono<CairnEnv> {
         const allow = [...DAV_METHODS, ...(tree?.methods ?? [])].join(', ');
         return new Response(null, { status: 200, headers: { DAV: davHeader, Allow: allow, 'Content-Length': '0' } });
       }
-      if (tree) return await tree.handle({ raw: c.req.raw, ctx, segments: segs.slice(1) });
+      if (tree) {
+        const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+        return await tree.handle({ raw: c.req.raw, ctx, segments: segs.slice(1), ...(incoming ? { incoming } : {}) });
+      }
       const target = await resolveTarget(deps, ctx, segs);
       const req: DavRequest = { c, ctx, deps, target, href: new URL(c.req.url).pathname };
       switch (method) {

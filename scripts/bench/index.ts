@@ -67,5 +67,13 @@ if (want('carddav')) {
   const { benchCardDav } = await import('./carddav.bench.ts');
   for (const [k, v] of Object.entries(await benchCardDav())) put(`carddav.${k}`, v);
 }
+if (want('drive')) {
+  const { benchDrive } = await import('../../plugins/drive/webdav/drive-dav.bench.ts');
+  for (const [k, v] of Object.entries(await benchDrive())) put(`drive.${k}`, v);
+}
+if (want('chat')) {
+  const { benchChat } = await import('../../plugins/chat/chat.bench.ts');
+  for (const [k, v] of Object.entries(await benchChat())) put(`chat.${k}`, v);
+}
 mkdirSync('.bench', { recursive: true });
 writeFileSync('.bench/results.json', `${JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);

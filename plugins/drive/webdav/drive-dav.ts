@@ -43,7 +43,7 @@ export function driveDavBackend(deps: DriveDavDeps): DavTreeBackend {
     davClasses: ['2'],
     methods: ['COPY', 'MOVE', 'LOCK', 'UNLOCK'],
     homeSetProperty: FILES_HOME_SET,
-    async handle({ raw, ctx, segments }) {
+    async handle({ raw, ctx, segments, incoming }) {
       const method = raw.method.toUpperCase();
       if (segments.length === 0) {
         if (method === 'PROPFIND') return filesRootPropfind(raw, ctx);
@@ -55,7 +55,7 @@ export function driveDavBackend(deps: DriveDavDeps): DavTreeBackend {
       if (scope.kind === 'shared-dir') return sharedDir(raw, ctx, scope.entries);
       if (scope.right === 'read' && WRITE_METHODS.has(method)) throw new ForbiddenError('this folder is shared with you read-only', 'read_only');
       const req: FilesRequest = {
-        raw, ctx, service, locks: deps.locks(), auth: deps.auth(), login: ctx.user.email, drive: scope.drive, names: scope.names,
+        raw, ...(incoming ? { incoming } : {}), ctx, service, locks: deps.locks(), auth: deps.auth(), login: ctx.user.email, drive: scope.drive, names: scope.names,
         base: scope.base, root: scope.root, right: scope.right, sharedVirtual: scope.sharedVirtual,
         target: await service.queries.resolve(scope.drive.drive_id, scope.names, scope.root),
       };

@@ -16,6 +16,8 @@ export const FILES_PREFIX = '/dav/files';
 
 export interface FilesRequest {
   raw: Request;
+  /** Node's request when core has it (fast PUT bodies, routes/request-body.ts). */
+  incoming?: import('node:http').IncomingMessage;
   ctx: DavContext;
   service: DriveService;
   locks: LockStore;

@@ -21,7 +21,7 @@ export async function put(req: FilesRequest): Promise<Response> {
   const length = raw.headers.get('Content-Length');
   const declared = length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
   const { node, created } = await req.service.writeFile(req.drive.drive_id, nodeIdOf(parent), names[names.length - 1]!, {
-    source: bodySource(raw),
+    source: bodySource(raw, req.incoming),
     ...(raw.headers.get('Content-Type') ? { contentType: raw.headers.get('Content-Type')! } : {}),
     ...(declared !== undefined ? { declaredLength: declared } : {}),
   }, req.ctx.metadata());
