@@ -156,6 +156,7 @@ async function boot(config: ResolvedConfig, db: Db, logger: Logger, opts: OpenOp
     mounts: plugins.flatMap((p) => p.mounts),
     dav: plugins.flatMap((p) => p.dav),
     csrfExempt: plugins.flatMap((p) => p.publicPosts),
+    ...(plugins.find((p) => p.presence) ? { presence: plugins.find((p) => p.presence)!.presence! } : {}),
     health: async () => ({ position: await log.head() }),
     secureCookies: config.publicUrl.startsWith('https:'),
   });

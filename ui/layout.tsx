@@ -3,7 +3,7 @@
 // (core/http/page-renderer.ts), which fills in the chrome from the request.
 import type { Child } from 'hono/jsx';
 import type { SessionUser, Theme } from '../core/identity/auth-service.ts';
-import type { NavItem } from '../core/plugins/define-plugin.ts';
+import type { NavItem, Presence } from '../core/plugins/define-plugin.ts';
 import { assetUrl, themeColors } from './assets.ts';
 import { CsrfField } from './components/csrf-field.tsx';
 
@@ -14,7 +14,11 @@ export interface PageChrome {
   /** The request path, to mark the current app in the navigation. */
   path: string;
   csrfToken: string;
+  /** The user's presence and custom status, when a plugin provides presence. */
+  status?: { presence: Presence; emoji?: string; text?: string } | undefined;
 }
+
+const PRESENCE_LABEL: Record<Presence, string> = { online: 'Online', away: 'Away', dnd: 'Do not disturb', offline: 'Offline' };
 
 export interface LayoutProps extends PageChrome {
   title: string;
@@ -56,9 +60,11 @@ function ThemeColor({ theme }: { theme: Theme }) {
   return <meta name="theme-color" content={themeColors[theme]} />;
 }
 
-export function Layout({ title, user, nav, path, csrfToken, children }: LayoutProps) {
+export function Layout({ title, user, nav, path, csrfToken, status, children }: LayoutProps) {
   const theme: Theme = user?.theme ?? 'auto';
-  const items: NavItem[] = user ? [...nav, { label: 'Account', href: '/account', icon: '⚙' }] : [];
+  // Guests see only the apps opened to them (NavItem.guests); core refuses them the others.
+  const visible = user?.role === 'guest' ? nav.filter((n) => n.guests === true) : nav;
+  const items: NavItem[] = user ? [...visible, { label: 'Account', href: '/account', icon: '⚙' }] : [];
   return (
     <html lang="en" data-theme={theme}>
       <head>
@@ -94,6 +100,12 @@ export function Layout({ title, user, nav, path, csrfToken, children }: LayoutPr
                 ))}
               </nav>
               <div class="userbox">
+                {status ? (
+                  <span class="status" title={`${PRESENCE_LABEL[status.presence]}${status.text ? ` · ${status.text}` : ''}`}>
+                    <span class={`presence presence-${status.presence}`} data-user={user.id} aria-label={PRESENCE_LABEL[status.presence]} role="img"></span>
+                    {status.emoji ? <span class="status-emoji" aria-hidden="true">{status.emoji}</span> : null}
+                  </span>
+                ) : null}
                 <a class="who" id="user-name" href="/account" title={user.email}>{user.displayName || user.email}</a>
                 <form method="post" action="/logout">
                   <CsrfField token={csrfToken} />

@@ -13,7 +13,7 @@ import type { IncomingMessage } from 'node:http';
 import { Hono, type Context } from 'hono';
 import type { CairnEnv } from '../http/env.ts';
 import { clientIp } from '../http/client-ip.ts';
-import { CairnError, RateLimitedError, UnauthorizedError, ValidationError } from '../errors.ts';
+import { CairnError, ForbiddenError, RateLimitedError, UnauthorizedError, ValidationError } from '../errors.ts';
 import type { AuthenticatedUser } from '../identity/auth-service.ts';
 import type { DavDeps, DavRequest } from './dav-request.ts';
 import { DavPreconditionError } from './errors.ts';
@@ -47,6 +47,8 @@ export function createDavApp(deps: DavDeps): Hono<CairnEnv> {
       const segs = splitDavPath(new URL(c.req.url).pathname);
       if (!segs) throw new ValidationError('that is not a valid DAV path', { code: 'bad_path' });
       const user = await authenticate(c);
+      // Guests (invited from outside) have chat, not calendars, address books or files.
+      if (user.role === 'guest') throw new ForbiddenError('DAV is for members of the organization', 'guest_restricted');
       const ctx: DavContext = {
         user,
         requestId: c.var.requestId,

@@ -9,7 +9,8 @@ import type { ResolvedConfig } from '../config/load-config.ts';
 import type { AuthService } from '../identity/auth-service.ts';
 import type { IdentityApi } from '../identity/identity-api.ts';
 import type { Logger } from '../logger.ts';
-import type { NavItem } from '../plugins/define-plugin.ts';
+import type { NavItem, PresenceProvider } from '../plugins/define-plugin.ts';
+import { ForbiddenError } from '../errors.ts';
 import { csrfProtection } from './csrf.ts';
 import { createDavApp, wellKnownDavApp } from '../dav/dav-app.ts';
 import type { DavCollectionBackend, DavTreeBackend } from '../dav/types.ts';
@@ -36,6 +37,8 @@ export interface HttpDeps {
   mounts?: { path: string; app: Hono<CairnEnv> }[];
   /** Collection trees served at /dav/ (CalDAV, CardDAV); /dav/ and its well-known URIs exist only when one is registered. */
   dav?: (DavCollectionBackend | DavTreeBackend)[];
+  /** Presence of the signed-in user in every page's header (a plugin provides it). */
+  presence?: PresenceProvider;
   /** Path prefixes exempt from CSRF (plugins' publicPosts: incoming webhooks). */
   csrfExempt?: string[];
   /** Extra fields for /healthz (e.g. log position). */
@@ -83,17 +86,27 @@ export function createHttpApp(deps: HttpDeps): Hono<CairnEnv> {
 
   app.use('*', session({ identity: deps.identity, secureCookies: deps.secureCookies }));
   app.use('*', csrfProtection({ secureCookies: deps.secureCookies, publicUrl: deps.config.publicUrl, exempt: deps.csrfExempt ?? [] }));
-  app.use('*', pageRenderer(nav));
+  app.use('*', pageRenderer(nav, deps.presence));
 
   app.get('/', (c) => {
     if (!c.var.user) return c.redirect('/login', 302);
-    return c.redirect(nav[0]?.href ?? '/account', 302);
+    const first = c.var.user.role === 'guest' ? nav.find((n) => n.guests === true) : nav[0];
+    return c.redirect(first?.href ?? '/account', 302);
   });
   app.route('/', loginRoutes(deps));
   app.route('/', accountRoutes(deps));
 
   for (const p of deps.plugins) {
     if (RESERVED.has(p.id)) throw new Error(`plugin id "${p.id}" is reserved for core's own pages`);
+    // Guests reach only the apps (or sub-paths) a plugin opens to them in its nav item.
+    const open = nav.find((n) => n.href === `/${p.id}` || n.href.startsWith(`/${p.id}/`))?.guests ?? false;
+    if (open !== true) {
+      const allowed = open === false ? [] : open.map((s) => `/${p.id}${s}`);
+      app.use(`/${p.id}/*`, async (c, next) => {
+        if (c.var.user?.role === 'guest' && !allowed.some((a) => c.req.path.startsWith(a))) throw new ForbiddenError('this app is not available to guests', 'guest_restricted');
+        await next();
+      });
+    }
     app.route(`/${p.id}`, p.app);
   }
   return app;

@@ -50,6 +50,18 @@ export interface NavItem {
   icon?: string;
   /** Lower comes first; the built-in apps use 10..50. */
   order?: number;
+  /**
+   * Whether guests (people invited from outside, role 'guest') may use this app: true for
+   * all of it, or the sub-paths they may reach (['/s/'] for share links). Default: none —
+   * core hides the item from guests and answers 403 to their requests under /<id>.
+   */
+  guests?: boolean | readonly string[];
+}
+
+/** Presence as every app shows it next to a person (the chat plugin provides it). */
+export type Presence = 'online' | 'away' | 'dnd' | 'offline';
+export interface PresenceProvider {
+  statusOf(userIds: readonly string[]): Promise<Map<string, { presence: Presence; emoji?: string; text?: string }>>;
 }
 
 export interface ListenerSpec {
@@ -80,6 +92,8 @@ export interface PluginRegistrar<N extends CoreServiceName = CoreServiceName> {
    * authenticated by a secret of their own (a token in the URL): exempt from CSRF checks.
    */
   publicPosts(prefixes: readonly string[]): void;
+  /** The presence shown beside the signed-in user in every page's header (one plugin at most). */
+  presence(provider: PresenceProvider): void;
   /**
    * A tree served at /dav/<backend.root>/ by core's DAV engine: collections of objects
    * (CalDAV, CardDAV: the engine speaks the protocol) or a file tree it only authenticates for (WebDAV).

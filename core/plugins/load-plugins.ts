@@ -17,7 +17,7 @@ import type { Projection } from '../projections/types.ts';
 import type { DavCollectionBackend, DavTreeBackend } from '../dav/types.ts';
 import {
   MOUNT_PATTERN, PLUGIN_ID_PATTERN, type CoreServiceName, type CoreServices, type ListenerSpec, type NavItem, type PluginDefinition,
-  type PluginRegistrar,
+  type PluginRegistrar, type PresenceProvider,
 } from './define-plugin.ts';
 
 const BUILT_IN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../plugins');
@@ -38,6 +38,7 @@ export interface LoadedPlugin {
   dav: (DavCollectionBackend | DavTreeBackend)[];
   /** Absolute path prefixes exempt from CSRF (publicPosts). */
   publicPosts: string[];
+  presence: PresenceProvider | undefined;
   listeners: ListenerSpec[];
   provides: Map<string, () => unknown>;
   blobRefs: ((db: Kysely<any>) => AsyncIterable<string> | Iterable<string>)[];
@@ -93,6 +94,11 @@ export function registerPlugins(found: readonly { def: PluginDefinition; source:
       if (other) throw new PluginLoadError(`plugins "${other}" and "${p.def.id}" both mount ${m.path}`);
       mountedBy.set(m.path.toLowerCase(), p.def.id);
     }
+    if (p.presence) {
+      const other = mountedBy.get('presence');
+      if (other) throw new PluginLoadError(`plugins "${other}" and "${p.def.id}" both provide presence`);
+      mountedBy.set('presence', p.def.id);
+    }
     for (const d of p.dav) {
       const key = `/dav/${d.root}`;
       const other = mountedBy.get(key);
@@ -122,7 +128,7 @@ function topologicalOrder(defs: PluginDefinition[]): PluginDefinition[] {
 
 function collect(def: PluginDefinition, source: string): LoadedPlugin {
   const loaded: LoadedPlugin = {
-    def, source, eventTypes: {}, migrations: [], projections: [], app: undefined, mounts: [], nav: [], dav: [], publicPosts: [], listeners: [],
+    def, source, eventTypes: {}, migrations: [], projections: [], app: undefined, mounts: [], nav: [], dav: [], publicPosts: [], presence: undefined, listeners: [],
     provides: new Map(), blobRefs: [], services: undefined,
   };
   const id = def.id;
@@ -146,6 +152,10 @@ function collect(def: PluginDefinition, source: string): LoadedPlugin {
       loaded.mounts.push({ path, app });
     },
     nav(item) { loaded.nav.push(item); },
+    presence(provider) {
+      if (loaded.presence) throw new PluginLoadError(`plugin "${id}" provides presence twice`);
+      loaded.presence = provider;
+    },
     publicPosts(prefixes) {
       for (const p of prefixes) {
         if (!/^\/[A-Za-z0-9._~-]+\/$/.test(p)) throw new PluginLoadError(`plugin "${id}": publicPosts takes '/segment/' prefixes, not "${p}"`);

@@ -55,7 +55,9 @@ export default definePlugin({
     });
     r.projection(chatModel);
     r.projection(chatSearch);
-    r.nav({ label: 'Chat', href: '/chat', icon: '❝', order: 50 });
+    r.nav({ label: 'Chat', href: '/chat', icon: '❝', order: 50, guests: true });
+    // The user's presence beside their name in every app's header.
+    r.presence({ statusOf: (ids) => presence.statusOf(ids) });
     // Incoming webhooks: other servers POST with the hook's secret in the URL.
     r.publicPosts(['/hooks/']);
 

@@ -47,7 +47,8 @@ export default definePlugin({
     r.projection(driveNodes);
     r.projection(driveLinks);
     r.projection(driveFavorites);
-    r.nav({ label: 'Drive', href: '/drive', icon: '▤', order: 40 });
+    // Guests may open share links (and their assets); the rest of the drive is for members.
+    r.nav({ label: 'Drive', href: '/drive', icon: '▤', order: 40, guests: ['/s/', '/static/'] });
     const app = new Hono<CairnEnv>();
     // Public first (assets, share links), then the signed-in app (requireUser on everything else).
     app.route('/static', driveAssets());
