@@ -42,7 +42,7 @@ export const STALE_TMP_MS = 60 * 60 * 1000;
 
 /** Small stream chunks are coalesced up to this size before each write(2); it is
  * also the most a write copies into memory at once. */
-export const WRITE_BATCH_BYTES = 256 * 1024;
+export const WRITE_BATCH_BYTES = 1024 * 1024;
 
 /** Exactly 64 lowercase hex characters. */
 export const SHA256_RE = /^[0-9a-f]{64}$/;
@@ -461,14 +461,27 @@ async function copyStream(
 ): Promise<number> {
   let size = 0;
   let position = 0;
-  let batch: Buffer | undefined;
+  // Two batch buffers: one is being written while the next chunks are received and
+  // hashed into the other, so the disk and the CPU work at the same time. At most one
+  // write is in flight, which keeps writes in order and memory at two batches.
+  const buffers: (Buffer | undefined)[] = [undefined, undefined];
+  let current = 0;
   let fill = 0;
+  let inFlight: Promise<void> = Promise.resolve();
+  const startWrite = async (bytes: Uint8Array) => {
+    const at = position;
+    position += bytes.byteLength;
+    await inFlight;
+    inFlight = writeFully(fh, bytes, at);
+    // Awaited later (next write or the end); a failure then surfaces there, never as an unhandled rejection.
+    inFlight.catch(() => {});
+  };
   const flush = async () => {
-    if (batch && fill > 0) {
-      await writeFully(fh, batch.subarray(0, fill), position);
-      position += fill;
-      fill = 0;
-    }
+    if (fill === 0) return;
+    const full = buffers[current]!.subarray(0, fill);
+    fill = 0;
+    await startWrite(full);
+    current ^= 1;
   };
   for await (const raw of chunks) {
     const chunk = chunkBytes(raw);
@@ -478,16 +491,16 @@ async function copyStream(
     hash.update(chunk);
     if (chunk.byteLength >= WRITE_BATCH_BYTES / 2) {
       await flush();
-      await writeFully(fh, chunk, position);
-      position += chunk.byteLength;
+      await startWrite(chunk);
     } else {
       if (fill + chunk.byteLength > WRITE_BATCH_BYTES) await flush();
-      batch ??= Buffer.allocUnsafeSlow(WRITE_BATCH_BYTES);
+      const batch = (buffers[current] ??= Buffer.allocUnsafeSlow(WRITE_BATCH_BYTES));
       batch.set(chunk, fill);
       fill += chunk.byteLength;
     }
   }
   await flush();
+  await inFlight;
   return size;
 }
 
