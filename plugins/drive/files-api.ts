@@ -27,6 +27,8 @@ export interface ShareLinkRequest {
 export interface FilesApi {
   /** The items of a folder of the user's own drive (the root when folderId is omitted), folders first, by name. */
   list(userId: string, folderId?: string): Promise<PickerItem[]>;
+  /** One live item of the user's own drive by id, or undefined. */
+  item(userId: string, nodeId: string): Promise<PickerItem | undefined>;
   /** A download link to one of the user's files or folders; the URL is absolute (the appliance's public URL). */
   createShareLink(userId: string, nodeId: string, request: ShareLinkRequest, source?: EventMetadata['source']): Promise<{ linkId: string; url: string }>;
 }
@@ -44,6 +46,12 @@ export function createFilesApi(deps: { service: () => DriveService; links: () =>
       return (await deps.service().queries.children(drive.drive_id, folderId)).map((n) => ({
         id: n.node_id, name: n.name, kind: n.kind, size: Number(n.size), contentType: n.content_type, modified: n.modified,
       }));
+    },
+    async item(userId, nodeId) {
+      const drive = await driveOf(userId, meta(userId));
+      const n = await deps.service().queries.node(drive.drive_id, nodeId);
+      if (!n || n.trashed_at) return undefined;
+      return { id: n.node_id, name: n.name, kind: n.kind, size: Number(n.size), contentType: n.content_type, modified: n.modified };
     },
     async createShareLink(userId, nodeId, request, source = 'api') {
       const drive = await driveOf(userId, meta(userId, source));

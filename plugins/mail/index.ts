@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import { createMailThreads } from './threads/thread-migrations.ts';
 import { threadsProjection } from './threads/threads-projection.ts';
-import type { ContactDirectory } from './web/mail-web-deps.ts';
+import type { ContactDirectory, DriveFiles } from './web/mail-web-deps.ts';
 import { recentRecipients } from './store/recent-recipients.ts';
 import { definePlugin } from '../../core/plugins/define-plugin.ts';
 import { mailStoreEvents } from './events.ts';
@@ -60,9 +60,10 @@ export default definePlugin({
     r.app(mailWebApp(() => {
       const s = r.services();
       const directory = s.services.get<ContactDirectory>('contacts.directory');
+      const driveFiles = s.services.get<DriveFiles>('drive.files');
       return {
         store: mail(), search: searchService(), settings: mailSettings(), events: s.events, feed: s.feed, auth: s.auth, identity: s.identity,
-        blobs: s.blobs, logger: s.logger, config: s.appliance, submit: smtpServers().submitter, ...(directory ? { directory } : {}),
+        blobs: s.blobs, logger: s.logger, config: s.appliance, submit: smtpServers().submitter, ...(directory ? { directory } : {}), ...(driveFiles ? { driveFiles } : {}),
       };
     }));
 

@@ -26,6 +26,15 @@ export interface MailWebDeps {
   submit?: Submitter;
   /** The contacts plugin's directory (`contacts.directory`) when it is enabled. */
   directory?: ContactDirectory;
+  /** The drive plugin's file picker (`drive.files`) when it is enabled: attach files as links. */
+  driveFiles?: DriveFiles;
+}
+
+/** What mail expects of the drive's `drive.files` service. */
+export interface DriveFiles {
+  list(userId: string, folderId?: string): Promise<{ id: string; name: string; kind: 'folder' | 'file'; size: number; contentType: string; modified: string }[]>;
+  item(userId: string, nodeId: string): Promise<{ id: string; name: string; kind: 'folder' | 'file' } | undefined>;
+  createShareLink(userId: string, nodeId: string, request: { access: 'public' | 'restricted' }, source?: 'ui'): Promise<{ linkId: string; url: string }>;
 }
 
 /**

@@ -34,6 +34,42 @@ export interface ComposePageProps {
   maxAttachmentBytes: number;
   flash?: FlashMessage | undefined;
   heading: string;
+  /** Files can be linked from the drive (the drive plugin is enabled). */
+  drive?: boolean;
+}
+
+export interface DriveLink { name: string; url: string }
+
+/** A linked drive file: shown in the form, added to the message text when it is sent or saved. */
+export function DriveLinkItem({ link }: { link: DriveLink }) {
+  return (
+    <li class="compose-attachment compose-drive-link">
+      <input type="hidden" name="driveLink" value={JSON.stringify(link)} />
+      <span>🔗 {link.name}</span> <a class="muted small" href={link.url} target="_blank" rel="noopener">{link.url}</a>{' '}
+      <button type="button" class="btn btn-ghost btn-small" data-remove-attachment="1" aria-label={`Remove the link to ${link.name}`}>Remove</button>
+    </li>
+  );
+}
+
+/** One folder of the user's drive in the picker: folders open in place, files get a link. */
+export function DrivePicker({ items, folder, parent }: { items: { id: string; name: string; kind: 'folder' | 'file'; size: number }[]; folder: string | undefined; parent: string | undefined }) {
+  return (
+    <div id="drive-picker-body">
+      {folder ? <p><a href="#" hx-get={`/mail/compose/drive${parent ? `?folder=${encodeURIComponent(parent)}` : ''}`} hx-target="#drive-picker-body" hx-swap="outerHTML">← Up</a></p> : null}
+      {items.length === 0 ? <p class="muted">This folder is empty.</p> : null}
+      <ul class="compose-drive-list">
+        {items.map((i) => i.kind === 'folder'
+          ? <li><a href="#" hx-get={`/mail/compose/drive?folder=${encodeURIComponent(i.id)}${folder ? `&parent=${encodeURIComponent(folder)}` : ''}`} hx-target="#drive-picker-body" hx-swap="outerHTML">📁 {i.name}</a></li>
+          : (
+            <li>
+              <span>{i.name}</span> <span class="muted small">{formatSize(i.size)}</span>{' '}
+              <button type="button" class="btn btn-small btn-secondary" hx-post="/mail/compose/drive/link" hx-vals={JSON.stringify({ node: i.id, access: 'public' })} hx-target="#attachment-list" hx-swap="beforeend">Link (anyone with it)</button>{' '}
+              <button type="button" class="btn btn-small btn-secondary" hx-post="/mail/compose/drive/link" hx-vals={JSON.stringify({ node: i.id, access: 'restricted' })} hx-target="#attachment-list" hx-swap="beforeend">Link (colleagues)</button>
+            </li>
+          ))}
+      </ul>
+    </div>
+  );
 }
 
 export function formatSize(n: number): string {
@@ -128,6 +164,12 @@ export function ComposePage(p: ComposePageProps) {
             <label for="compose-file">Add files <span class="muted small">(up to {formatSize(p.maxAttachmentBytes)} each)</span></label>
             <input id="compose-file" type="file" multiple data-max-bytes={String(p.maxAttachmentBytes)} data-upload-url="/mail/compose/attachments" />
           </div>
+          {p.drive ? (
+            <details class="compose-drive" id="drive-picker">
+              <summary hx-get="/mail/compose/drive" hx-target="#drive-picker-body" hx-swap="outerHTML" hx-trigger="click once">Link a file from your drive</summary>
+              <div id="drive-picker-body"><p class="muted">Loading…</p></div>
+            </details>
+          ) : null}
           <div id="upload-progress" class="upload-progress" hidden>
             <label for="upload-bar" id="upload-label">Uploading…</label>
             <progress id="upload-bar" max="100" value="0"></progress>

@@ -19,7 +19,7 @@ import type { MailWebDeps, MailWebDepsFn } from '../mail-web-deps.ts';
 import {
   addressesIn, buildMessage, forwardedBlock, forwardSubject, parseOriginal, quote, replyReferences, replySubject, type ComposeInput,
 } from './compose-message.ts';
-import { AttachmentItem, ComposePage, DraftStatus, type ComposeForm, type StagedView } from './compose-page.tsx';
+import { AttachmentItem, ComposePage, DraftStatus, DriveLinkItem, DrivePicker, type ComposeForm, type DriveLink, type StagedView } from './compose-page.tsx';
 import {
   AttachmentStaging, draftsMailbox, fromChoices, MAX_ATTACHMENT_BYTES, MAX_TOTAL_ATTACHMENT_BYTES, ownMessage,
   signaturesOf, submitterOf, uiMeta,
@@ -40,6 +40,22 @@ const strs = (b: Body, k: string): string[] => {
   const v = b[k];
   return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string' && x !== '');
 };
+
+/** Links to drive files are part of the text: the recipients get them whatever their mail client. */
+export function withDriveLinks(body: string, values: string[]): string {
+  const links: DriveLink[] = [];
+  for (const v of values.slice(0, MAX_DRIVE_LINKS)) {
+    try {
+      const l = JSON.parse(v) as Partial<DriveLink>;
+      if (typeof l.name === 'string' && typeof l.url === 'string' && /^https?:\/\//.test(l.url)) links.push({ name: l.name.replace(/[\r\n]+/g, ' ').slice(0, 255), url: l.url });
+    } catch { /* not one of ours: ignored */ }
+  }
+  if (links.length === 0) return body;
+  return `${body.replace(/\s+$/, '')}\n\nFiles shared from Cairn Drive:\n${links.map((l) => `- ${l.name}: ${l.url}`).join('\n')}\n`;
+}
+
+/** Drive links per message: a list of links, not a file index. */
+const MAX_DRIVE_LINKS = 20;
 
 export function composeRoutes(depsFn: MailWebDepsFn): Hono<CairnEnv> {
   const app = new Hono<CairnEnv>();
@@ -67,7 +83,7 @@ export function composeRoutes(depsFn: MailWebDepsFn): Hono<CairnEnv> {
     c.status(opts.status ?? 200);
     return c.render(
       <ComposePage form={form} froms={froms} attachments={attachments} signatures={signatures} csrfToken={c.var.csrfToken}
-        maxAttachmentBytes={MAX_ATTACHMENT_BYTES} flash={opts.flash} heading={opts.heading ?? 'New message'} />,
+        maxAttachmentBytes={MAX_ATTACHMENT_BYTES} flash={opts.flash} heading={opts.heading ?? 'New message'} drive={deps.driveFiles !== undefined} />,
       { title: opts.heading ?? 'New message' },
     );
   }
@@ -159,7 +175,7 @@ export function composeRoutes(depsFn: MailWebDepsFn): Hono<CairnEnv> {
     const total = items.reduce((n, i) => n + i.size, 0);
     if (total > MAX_TOTAL_ATTACHMENT_BYTES) throw new LimitExceededError(`Attachments add up to more than ${Math.round(MAX_TOTAL_ATTACHMENT_BYTES / 1024 / 1024)} MB; share big files from the drive instead.`);
     const input: ComposeInput = {
-      from: form.from, to: form.to, cc: form.cc, bcc: form.bcc, subject: form.subject, body: form.body,
+      from: form.from, to: form.to, cc: form.cc, bcc: form.bcc, subject: form.subject, body: withDriveLinks(form.body, strs(b, 'driveLink')),
       inReplyTo: form.inReplyTo || undefined, references: form.references || undefined,
       attachments: await staging.load(deps, items),
     };
@@ -265,6 +281,27 @@ export function composeRoutes(depsFn: MailWebDepsFn): Hono<CairnEnv> {
       filename: file.name, contentType: file.type || 'application/octet-stream', content: Buffer.from(await file.arrayBuffer()),
     });
     return c.html(<AttachmentItem a={{ token: item.token, filename: item.filename, size: item.size }} />);
+  });
+
+  // Files from the drive, attached as share links (drive.files): the picker, then a link.
+  app.get('/drive', async (c) => {
+    const files = depsFn().driveFiles;
+    if (!files) throw new NotFoundError('the drive is not enabled');
+    const folder = c.req.query('folder') || undefined;
+    const items = await files.list(c.var.user!.id, folder);
+    return c.html(<DrivePicker items={items} folder={folder} parent={c.req.query('parent') || undefined} />);
+  });
+  app.post('/drive/link', async (c) => {
+    const files = depsFn().driveFiles;
+    if (!files) throw new NotFoundError('the drive is not enabled');
+    const b = await c.req.parseBody();
+    const node = String(b.node ?? '');
+    const access = b.access === 'restricted' ? 'restricted' : 'public';
+    // The name comes from the user's own drive listing, never from the form.
+    const item = await files.item(c.var.user!.id, node);
+    if (!item || item.kind !== 'file') throw new NotFoundError('no such file in your drive');
+    const link = await files.createShareLink(c.var.user!.id, node, { access }, 'ui');
+    return c.html(<DriveLinkItem link={{ name: item.name, url: link.url }} />);
   });
 
   // Suggestions for an address field: <option>s for its datalist. The last address being
