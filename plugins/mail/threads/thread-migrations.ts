@@ -26,3 +26,11 @@ export const createMailThreads: Migration = {
     await sql`create index mail_thread_ids_thread on mail_thread_ids (account_id, thread_id)`.execute(db);
   },
 };
+
+/** The list's conversation mode groups a folder's messages by thread: a covering index for it. */
+export const indexThreadsByMailbox: Migration = {
+  name: '0201_mail_threads_by_mailbox',
+  async up(db) {
+    await sql`create index mail_thread_messages_mailbox on mail_thread_messages (mailbox_id, thread_id, uid)`.execute(db);
+  },
+};

@@ -341,6 +341,14 @@ describe('webmail: conversations', () => {
     expect(conv).toContain('Re: Re: Plans');
     expect(conv).toContain('Re: Plans (2)');
     expect(conv).not.toContain('Unrelated');
+    // Conversation mode: the thread is one row (its newest message in this folder).
+    const threaded = await (await web.get(`/mail/m/${inbox}?threads=1`)).text();
+    const plansRows = [...threaded.matchAll(/<span class="subject">([\s\S]*?)<\/span><time/g)].filter((m) => /Plans/.test(m[1]!));
+    expect(plansRows).toHaveLength(1);
+    expect(plansRows[0]![1]).toContain('Re: Plans (2)');
+    expect(threaded).toContain('Unrelated');
+    const flat = await (await web.get(`/mail/m/${inbox}`)).text();
+    expect([...flat.matchAll(/<span class="subject">([\s\S]*?)<\/span><time/g)].filter((m) => /Plans/.test(m[1]!)).length).toBe(3);
     // Bob sees nothing of Alice's threads.
     const bobInbox = await mbId(bob, 'INBOX');
     expect((await bobWeb.get(`/mail/m/${bobInbox}`)).status).toBe(200);

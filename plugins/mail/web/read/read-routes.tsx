@@ -28,7 +28,7 @@ import type { MailWebDeps, MailWebDepsFn } from '../mail-web-deps.ts';
 import { ownMailbox, ownMailboxes, uiMeta } from '../shared/mail-access.ts';
 import { MailShell, leafName } from '../shared/mail-shell.tsx';
 import { mailStaticRoutes } from '../shared/mail-static.ts';
-import { FILTERS, listMessages, SORTS, type ListFilter, type ListSort } from './message-list-query.ts';
+import { FILTERS, listMessages, SORTS, type ListFilter, type ListSort, listConversations } from './message-list-query.ts';
 import { DeletedPane, FoldersPane, ListPane, ReadingPane, RestorePane, SearchPane, StarButton, type ListState, type SearchResult } from './read-views.tsx';
 import { attachmentInfo, contentDisposition, parseMessage, renderMessage } from './render-message.ts';
 
@@ -52,6 +52,9 @@ function dbOf(deps: MailWebDeps): Kysely<any> {
 function listState(c: Context<CairnEnv>): ListState {
   const sort = c.req.query('sort') as ListSort;
   const filter = c.req.query('filter') as ListFilter;
+  const threads = c.req.query('threads') === '1';
+  // Conversations are listed newest first, unfiltered: the other orders and filters are per message.
+  if (threads) return { sort: 'date', filter: 'all', threads: true };
   return { sort: SORTS.includes(sort) ? sort : 'date', filter: FILTERS.includes(filter) ? filter : 'all' };
 }
 
@@ -105,7 +108,9 @@ export function readRoutes(depsFn: MailWebDepsFn): Hono<CairnEnv> {
     const offset = intParam(c.req.query('offset'));
     const [mailboxes, page] = await Promise.all([
       ownMailboxes(d, c),
-      listMessages(dbOf(d), mailbox.id, { ...state, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}), ...(offset !== undefined ? { offset } : {}) }),
+      state.threads
+        ? listConversations(dbOf(d), mailbox.id, before !== undefined ? { before } : {})
+        : listMessages(dbOf(d), mailbox.id, { ...state, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}), ...(offset !== undefined ? { offset } : {}) }),
     ]);
     const sizes = await threadSizes(dbOf(d), mailbox.id, page.rows.map((m) => m.uid));
     const body = (

@@ -22,12 +22,13 @@ export function formatSize(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-export interface ListState { sort: ListSort; filter: ListFilter }
+export interface ListState { sort: ListSort; filter: ListFilter; /** One row per conversation (newest message), date order only. */ threads?: boolean }
 
 export function listHref(mailboxId: string, s: ListState, extra: Record<string, string | number | undefined> = {}): string {
   const p = new URLSearchParams();
   if (s.sort !== 'date') p.set('sort', s.sort);
   if (s.filter !== 'all') p.set('filter', s.filter);
+  if (s.threads) p.set('threads', '1');
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) p.set(k, String(v));
   const qs = p.toString();
   return `/mail/m/${mailboxId}${qs ? `?${qs}` : ''}`;
@@ -84,7 +85,8 @@ export function ListPane({ mailbox, mailboxes, page, state, selectedUid, csrfTok
         </nav>
         <nav class="mail-sorts" aria-label="Sort by">
           <span class="muted">Sort:</span>
-          {SORTS.map((s) => <a href={listHref(mailbox.id, { ...state, sort: s })} aria-current={state.sort === s ? 'true' : undefined}>{SORT_LABELS[s]}</a>)}
+          {SORTS.map((s) => <a href={listHref(mailbox.id, { ...state, sort: s, threads: false })} aria-current={state.sort === s && !state.threads ? 'true' : undefined}>{SORT_LABELS[s]}</a>)}
+          <a href={listHref(mailbox.id, { sort: 'date', filter: 'all', threads: !state.threads })} aria-current={state.threads ? 'true' : undefined} id="mail-threads-toggle">Conversations</a>
         </nav>
       </header>
       <form id="mail-bulk" class="mail-bulk" method="post" action={`/mail/m/${mailbox.id}/bulk`}>
