@@ -22,6 +22,8 @@ import {
   type CalendarFields, type CalendarSettings, type ComponentName,
 } from './events.ts';
 import { expandOccurrences } from './ical/expand.ts';
+import type { Logger } from '../../core/logger.ts';
+import { createScheduler, type ItipMailer, type Scheduler } from './scheduling/scheduler.ts';
 import { NO_UID_CONFLICT, parseVCalendar, validateCalendarObject } from './ical/parse-calendar-object.ts';
 import { mergeForExport, splitImport } from './ical/split-import.ts';
 import { safeZone } from './ical/zoned-time.ts';
@@ -124,7 +126,11 @@ const RANK: Record<DavRight, number> = { read: 1, write: 2, share: 3, owner: 4 }
 /** The identity Actor (grants are identity commands) for a request's metadata. */
 const who = (m: EventMetadata) => ({ actor: m.actor, source: m.source, ...(m.requestId ? { requestId: m.requestId } : {}) });
 
-export function createCalendarService(deps: { events: EventLog; db: Kysely<any>; auth: AuthService; identity: IdentityApi }) {
+export function createCalendarService(deps: {
+  events: EventLog; db: Kysely<any>; auth: AuthService; identity: IdentityApi;
+  /** Scheduling of attendees (scheduling/scheduler.ts); none in specs that do not want it. */
+  scheduling?: { logger: Logger; mailer(): ItipMailer | undefined };
+}) {
   const { events, db, auth } = deps;
 
   const runCalendar = (calendarId: string, command: CalendarCommand, metadata: EventMetadata) =>
@@ -254,6 +260,44 @@ export function createCalendarService(deps: { events: EventLog; db: Kysely<any>;
     return calendarSpec(calendarId, { slugIfRestored: slug });
   }
 
+  /** The live text of an object, before a change (scheduling compares it with the new one). */
+  async function liveText(calendarId: string, objectId: string): Promise<string | undefined> {
+    const r = await db.selectFrom('calendar_objects').select('ics').where('calendar_id', '=', calendarId).where('object_id', '=', objectId).where('deleted_at', 'is', null).executeTakeFirst();
+    return r?.ics as string | undefined;
+  }
+
+  const scheduler: Scheduler | undefined = deps.scheduling && createScheduler({
+    auth, logger: deps.scheduling.logger, mailer: deps.scheduling.mailer,
+    async findOwn(userId, uid) {
+      const r = await db.selectFrom('calendar_objects as o').innerJoin('calendar_calendars as c', 'c.id', 'o.calendar_id')
+        .select(['o.calendar_id', 'o.object_id', 'o.name', 'o.ics']).where('c.owner', '=', userId).where('c.deleted_at', 'is', null)
+        .where('o.uid', '=', uid).where('o.deleted_at', 'is', null).executeTakeFirst();
+      return r ? { calendarId: r.calendar_id as string, objectId: r.object_id as string, name: r.name as string, ics: r.ics as string } : undefined;
+    },
+    async inviteInto(user, meta) {
+      await service.ensureDefaultCalendar(user, meta);
+      const preferred = await row(personalCalendarId(user.id));
+      const cal = preferred && !preferred.deletedAt && preferred.components.includes('VEVENT') ? preferred : (await ownCalendars(user.id)).find((c) => c.components.includes('VEVENT'));
+      return cal ? { calendarId: cal.id } : undefined;
+    },
+    async put(calendarId, name, ics, meta) {
+      const cal = await row(calendarId);
+      if (cal && !cal.deletedAt) await putChecked(cal, name, ics, {}, meta);
+    },
+    async remove(calendarId, objectId, meta) {
+      await runObject(calendarId, objectId, { type: 'delete' }, meta);
+    },
+  });
+
+  /** After a person's own change: tell the attendees or the organizer (never after scheduling's own writes). */
+  async function scheduleAfter(cal: CalendarInfo, before: string | undefined, after: string | undefined, metadata: EventMetadata): Promise<void> {
+    if (!scheduler || (!before?.includes('ATTENDEE') && !after?.includes('ATTENDEE'))) return;
+    const owner = await auth.userById(cal.owner);
+    if (!owner) return;
+    if (after !== undefined) await scheduler.afterPut(owner, before, after, metadata);
+    else if (before !== undefined) await scheduler.afterDelete(owner, before, metadata);
+  }
+
   const service = {
     /** The user's first calendar, created once (deterministic id, appended on an empty stream only). */
     async ensureDefaultCalendar(user: SessionUser, metadata: EventMetadata): Promise<void> {
@@ -380,15 +424,22 @@ export function createCalendarService(deps: { events: EventLog; db: Kysely<any>;
      */
     async putObject(user: SessionUser, calendarId: string, name: string, ics: string, cond: DavWriteConditions, metadata: EventMetadata, opts: { conflictHref?: (name: string) => string } = {}) {
       const cal = await view(user, calendarId, 'write');
-      return putChecked(cal, name, ics, cond, metadata, opts.conflictHref);
+      const before = scheduler ? await liveText(calendarId, objectIdFor(name)) : undefined;
+      const result = await putChecked(cal, name, ics, cond, metadata, opts.conflictHref);
+      await scheduleAfter(cal, before, ics, metadata);
+      return result;
     },
     async deleteObject(user: SessionUser, calendarId: string, name: string, cond: DavWriteConditions, metadata: EventMetadata): Promise<void> {
-      await view(user, calendarId, 'write');
+      const cal = await view(user, calendarId, 'write');
+      const before = scheduler ? await liveText(calendarId, objectIdFor(name)) : undefined;
       await runObject(calendarId, objectIdFor(name), { type: 'delete', cond }, metadata);
+      await scheduleAfter(cal, before, undefined, metadata);
     },
     async deleteObjectById(user: SessionUser, calendarId: string, objectId: string, metadata: EventMetadata): Promise<void> {
-      await view(user, calendarId, 'write');
+      const cal = await view(user, calendarId, 'write');
+      const before = scheduler ? await liveText(calendarId, objectId) : undefined;
       await runObject(calendarId, objectId, { type: 'delete' }, metadata);
+      await scheduleAfter(cal, before, undefined, metadata);
     },
     /** Objects changed or deleted after `position` (sync-collection). */
     async changesSince(calendarId: string, position: number): Promise<{ changed: ObjectInfo[]; removed: string[]; position: number } | 'expired'> {

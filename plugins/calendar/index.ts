@@ -2,6 +2,7 @@
 // over CalDAV (core's DAV engine at /dav/calendars/) and the browser at /calendar.
 // Wiring only: what the plugin contributes is declared in register(), the work is in
 // the files it imports.
+import type { ItipMailer } from './scheduling/scheduler.ts';
 import { definePlugin } from '../../core/plugins/define-plugin.ts';
 import { createCalendarService, type CalendarService } from './calendar-service.ts';
 import { createCalendarDavBackend } from './caldav/calendar-dav-backend.ts';
@@ -15,12 +16,16 @@ export default definePlugin({
   id: 'calendar',
   version: '1.0.0',
   description: 'Calendars, events and tasks with CalDAV, sharing, public links and restore.',
-  needs: ['db', 'events', 'auth', 'identity', 'appliance'],
+  needs: ['db', 'events', 'auth', 'identity', 'appliance', 'logger', 'services'],
   register(r) {
     // State lives in the registration, not the module: two appliances in one process
     // (tests, an instance restore) each get their own service.
     let service: CalendarService | undefined;
-    const calendars = () => (service ??= createCalendarService(r.services()));
+    const calendars = () => (service ??= createCalendarService({
+      ...r.services(),
+      // Invitations by mail (iMIP) go through the mail plugin's submission when it is enabled.
+      scheduling: { logger: r.services().logger.child({ part: 'scheduling' }), mailer: () => r.services().services.get<ItipMailer>('mail.submit') },
+    }));
     r.events(calendarEvents);
     r.migrations([createCalendarTables]);
     r.projection(calendarStore);

@@ -12,6 +12,7 @@ import { dateIn, safeZone, wallclock } from '../ical/zoned-time.ts';
 import { addDays, isDate } from '../views/calendar-grid.ts';
 import { EventFormPage, type EventFormProps } from '../views/event-form-page.tsx';
 import { colorsVersion, metadata, statusOf, str, userError, userOf } from './route-kit.ts';
+import { PARTSTATS, schedulingInfo, setPartstat, type PartStat } from '../scheduling/itip.ts';
 
 type Form = Record<string, string | File | (string | File)[]>;
 
@@ -83,10 +84,25 @@ export function eventRoutes(service: () => CalendarService): Hono<CairnEnv> {
     const tz = safeZone((await service().settings(user)).timezone);
     const rid = c.req.query('rid') || undefined;
     const cal = await service().getCalendar(user, obj.calendarId);
+    const info = schedulingInfo(obj.ics);
+    const me = info?.attendees.find((a) => a.email === user.email.toLowerCase());
     return render(c, {
       input: readEvent(obj.ics, tz, rid), calendarId: obj.calendarId,
       existing: { objectId: obj.objectId, etag: obj.etag, rid, recurring: obj.rrule !== null, writable: obj.writable, calendarName: cal.displayName },
+      ...(me && info?.organizer && info.organizer !== me.email ? { rsvp: { partstat: me.partstat, organizer: info.organizer } } : {}),
     });
+  });
+
+  // The invited person's answer: their PARTSTAT in their copy; scheduling tells the organizer.
+  app.post('/:cal/:obj/rsvp', async (c) => {
+    const user = userOf(c);
+    const f = (await c.req.parseBody()) as Form;
+    const partstat = str(f.partstat) as PartStat;
+    if (!PARTSTATS.includes(partstat) || partstat === 'NEEDS-ACTION') return c.text('choose Accept, Maybe or Decline', 400);
+    const obj = await service().getObjectById(user, c.req.param('cal'), c.req.param('obj'));
+    if (!schedulingInfo(obj.ics)?.attendees.some((a) => a.email === user.email.toLowerCase())) return c.text('you are not invited to this event', 403);
+    await service().putObject(user, obj.calendarId, obj.name, setPartstat(obj.ics, user.email, partstat), { ifMatch: obj.etag }, metadata(c));
+    return c.redirect(`/calendar/events/${obj.calendarId}/${obj.objectId}`, 303);
   });
 
   app.post('/:cal/:obj', async (c) => {

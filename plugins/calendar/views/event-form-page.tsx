@@ -12,6 +12,8 @@ export interface EventFormProps {
   flash?: FlashMessage | undefined;
   /** Set when editing. */
   existing?: { objectId: string; etag: string; rid: string | undefined; recurring: boolean; writable: boolean; calendarName: string } | undefined;
+  /** The viewer is invited (an attendee, not the organizer): their answer and who asked. */
+  rsvp?: { partstat: string; organizer: string } | undefined;
 }
 
 const zones = (() => {
@@ -20,6 +22,8 @@ const zones = (() => {
 })();
 
 const reminderLabel = (m: number) => (m === 0 ? 'At the start' : m < 60 ? `${m} minutes before` : m < 1440 ? `${m / 60} hour${m === 60 ? '' : 's'} before` : `${m / 1440} day${m === 1440 ? '' : 's'} before`);
+
+const RSVP_TEXT: Record<string, string> = { 'NEEDS-ACTION': 'You have not answered yet.', ACCEPTED: 'You accepted.', TENTATIVE: 'You might go.', DECLINED: 'You declined.' };
 
 export function EventFormPage(p: EventFormProps) {
   const i = p.input;
@@ -34,6 +38,17 @@ export function EventFormPage(p: EventFormProps) {
       <h1>{ex ? (readOnly ? i.summary || 'Event' : 'Edit event') : 'New event'}</h1>
       <MaybeFlash message={p.flash} />
       {readOnly ? <p class="flash flash-info">This event is in “{ex!.calendarName}”, shared with you read-only.</p> : null}
+      {p.rsvp && ex && !readOnly ? (
+        <Card title="Your answer" id="rsvp">
+          <p class="muted">{p.rsvp.organizer} invited you. {RSVP_TEXT[p.rsvp.partstat] ?? ''}</p>
+          <form method="post" action={`/calendar/events/${p.calendarId}/${ex.objectId}/rsvp`} class="row">
+            <CsrfField token={p.csrfToken} />
+            <Button name="partstat" value="ACCEPTED" variant={p.rsvp.partstat === 'ACCEPTED' ? 'primary' : 'secondary'}>Accept</Button>
+            <Button name="partstat" value="TENTATIVE" variant={p.rsvp.partstat === 'TENTATIVE' ? 'primary' : 'secondary'}>Maybe</Button>
+            <Button name="partstat" value="DECLINED" variant={p.rsvp.partstat === 'DECLINED' ? 'primary' : 'secondary'}>Decline</Button>
+          </form>
+        </Card>
+      ) : null}
       <Card>
         <form method="post" action={action} class="event-form" id="event-form">
           <CsrfField token={p.csrfToken} />

@@ -1,0 +1,96 @@
+// Scheduling with the mail plugin: an organizer's event reaches a local attendee's own
+// calendar and an outside attendee's mailbox (iMIP REQUEST from the organizer's Sent);
+// the local attendee's answer updates the organizer's copy; a change keeps that answer;
+// deleting the event cancels it for both.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionUser } from '../../../core/identity/auth-service.ts';
+import { TestClient } from '../../../core/http/test-client.ts';
+import { createMailTestAppliance, type MailKit } from '../../mail/testing/mail-kit.ts';
+import type { CalendarService } from '../calendar-service.ts';
+import { schedulingInfo, setPartstat } from './itip.ts';
+
+let kit: MailKit;
+let svc: CalendarService;
+let ann: SessionUser;
+let bob: SessionUser;
+let bobWeb: TestClient;
+
+const event = (start: string) => [
+  'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', 'BEGIN:VEVENT', 'UID:planning-1', 'DTSTAMP:20260101T000000Z',
+  `DTSTART:${start}`, 'DURATION:PT1H', 'SUMMARY:Planning', 'ORGANIZER;CN=Ann:mailto:ann@example.test',
+  'ATTENDEE;PARTSTAT=ACCEPTED:mailto:ann@example.test', 'ATTENDEE;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:bob@example.test',
+  'ATTENDEE;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:carol@partner.example', 'END:VEVENT', 'END:VCALENDAR', '',
+].join('\r\n');
+
+const meta = (u: SessionUser) => ({ actor: u.id, source: 'dav' as const, time: new Date().toISOString() });
+async function copyOf(user: SessionUser) {
+  const cal = (await svc.listCalendars(user))[0]!;
+  return (await svc.getObjects(cal.id, (await svc.listObjects(cal.id)).map((o) => o.name)))[0];
+}
+async function sentSubjects(user: SessionUser) {
+  const sent = await kit.store.mailboxBySpecialUse(user.id, '\\Sent');
+  if (!sent) return [];
+  const metas = await kit.store.messages(sent.id);
+  return Promise.all(metas.map(async (m) => (await kit.store.readMessage(m.sha256)).toString('utf8')));
+}
+
+beforeAll(async () => {
+  kit = await createMailTestAppliance({ plugins: ['mail', 'calendar'] });
+  const a = await kit.addUser('ann@example.test');
+  const b = await kit.addUser('bob@example.test');
+  ann = (await kit.appliance.auth.userById(a.userId))!;
+  bob = (await kit.appliance.auth.userById(b.userId))!;
+  bobWeb = new TestClient(kit.appliance.app, 'http://example.test');
+  expect((await bobWeb.login(b.email, b.password)).status).toBe(303);
+  svc = kit.appliance.services.services.require<CalendarService>('calendar.service');
+  await svc.ensureDefaultCalendar(ann, meta(ann));
+});
+afterAll(() => kit.close());
+
+describe('scheduling', () => {
+  it('invites a local attendee into their calendar and an outside one by iMIP mail', async () => {
+    const cal = (await svc.listCalendars(ann))[0]!;
+    await svc.putObject(ann, cal.id, 'planning-1.ics', event('20260105T090000Z'), {}, meta(ann));
+    const bobs = await copyOf(bob);
+    expect(bobs?.uid).toBe('planning-1');
+    expect(schedulingInfo(bobs!.ics)!.attendees.find((x) => x.email === 'bob@example.test')!.partstat).toBe('NEEDS-ACTION');
+    const sent = await sentSubjects(ann);
+    const invitation = sent.find((m) => m.includes('Subject: Invitation: Planning'));
+    expect(invitation).toBeDefined();
+    expect(invitation).toMatch(/Content-Type: text\/calendar; charset=utf-8; method=REQUEST/i);
+    expect(invitation).toContain('To: carol@partner.example');
+  });
+
+  it("brings the local attendee's answer back to the organizer, and keeps it across the organizer's changes", async () => {
+    const bobs = (await copyOf(bob))!;
+    const bobCal = (await svc.listCalendars(bob))[0]!;
+    await svc.putObject(bob, bobCal.id, bobs.name, setPartstat(bobs.ics, 'bob@example.test', 'ACCEPTED'), {}, meta(bob));
+    const anns = (await copyOf(ann))!;
+    expect(schedulingInfo(anns.ics)!.attendees.find((x) => x.email === 'bob@example.test')!.partstat).toBe('ACCEPTED');
+    // Ann moves the meeting: Bob's copy follows, with his answer kept; no new mail for an answer alone.
+    const before = (await sentSubjects(ann)).length;
+    const annCal = (await svc.listCalendars(ann))[0]!;
+    await svc.putObject(ann, annCal.id, anns.name, anns.ics.replace('20260105T090000Z', '20260105T140000Z'), {}, meta(ann));
+    const moved = (await copyOf(bob))!;
+    expect(moved.ics).toContain('DTSTART:20260105T140000Z');
+    expect(schedulingInfo(moved.ics)!.attendees.find((x) => x.email === 'bob@example.test')!.partstat).toBe('ACCEPTED');
+    expect((await sentSubjects(ann)).length).toBe(before + 1); // the update to Carol
+  });
+
+  it('lets the attendee answer in the browser, which reaches the organizer', async () => {
+    const bobs = (await copyOf(bob))!;
+    const page = await (await bobWeb.get(`/calendar/events/${bobs.calendarId}/${bobs.objectId}`)).text();
+    expect(page).toContain('ann@example.test invited you. You accepted.');
+    expect((await bobWeb.post(`/calendar/events/${bobs.calendarId}/${bobs.objectId}/rsvp`, { partstat: 'DECLINED' })).status).toBe(303);
+    const anns = (await copyOf(ann))!;
+    expect(schedulingInfo(anns.ics)!.attendees.find((x) => x.email === 'bob@example.test')!.partstat).toBe('DECLINED');
+    expect((await bobWeb.post(`/calendar/events/${bobs.calendarId}/${bobs.objectId}/rsvp`, { partstat: 'MAYBE-NOT' })).status).toBe(400);
+  });
+
+  it('cancels for everyone when the organizer deletes the event', async () => {
+    const annCal = (await svc.listCalendars(ann))[0]!;
+    await svc.deleteObject(ann, annCal.id, 'planning-1.ics', {}, meta(ann));
+    expect(await copyOf(bob)).toBeUndefined();
+    expect((await sentSubjects(ann)).some((m) => m.includes('Subject: Cancelled: Planning') && /method=CANCEL/i.test(m))).toBe(true);
+  });
+});
