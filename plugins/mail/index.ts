@@ -1,7 +1,7 @@
 // The mail plugin: wiring only. The store (events, read models, MailStore) is in
 // store/, account/, projections/; the protocol servers in imap/ and smtp/.
 import { sql } from 'kysely';
-import { createMailThreads, indexThreadsByMailbox } from './threads/thread-migrations.ts';
+import { createMailThreads, createThreadHeads, indexThreadsByMailbox } from './threads/thread-migrations.ts';
 import { threadsProjection } from './threads/threads-projection.ts';
 import type { ContactDirectory, DriveFiles } from './web/mail-web-deps.ts';
 import { recentRecipients } from './store/recent-recipients.ts';
@@ -38,7 +38,7 @@ export default definePlugin({
     r.events({ ...mailStoreEvents, ...mailSettingsEvents, ...signatureEvents, ...smtpEvents });
     let search: ReturnType<typeof createSearchService> | undefined;
     const searchService = () => (search ??= createSearchService(r.services().db));
-    r.migrations([...createStoreMigrations(), settingsMigration, ...searchMigrations, ...smtpMigrations, signaturesMigration, createMailThreads, indexThreadsByMailbox]);
+    r.migrations([...createStoreMigrations(), settingsMigration, ...searchMigrations, ...smtpMigrations, signaturesMigration, createMailThreads, indexThreadsByMailbox, createThreadHeads]);
     r.projection(mailStoreProjection);
     r.projection(mailSettingsProjection);
     r.projection(signaturesProjection);

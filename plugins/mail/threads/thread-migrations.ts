@@ -34,3 +34,21 @@ export const indexThreadsByMailbox: Migration = {
     await sql`create index mail_thread_messages_mailbox on mail_thread_messages (mailbox_id, thread_id, uid)`.execute(db);
   },
 };
+
+/**
+ * The newest message of each conversation per folder, kept by the projection, so the
+ * list's conversation mode pages by an index instead of grouping the whole folder.
+ */
+export const createThreadHeads: Migration = {
+  name: '0202_mail_thread_heads',
+  async up(db) {
+    await sql`create table mail_thread_heads (
+      mailbox_id text not null,
+      thread_id text not null,
+      head_uid integer not null,
+      messages integer not null,
+      primary key (mailbox_id, thread_id)
+    ) without rowid`.execute(db);
+    await sql`create index mail_thread_heads_page on mail_thread_heads (mailbox_id, head_uid)`.execute(db);
+  },
+};

@@ -95,24 +95,18 @@ function toRow(r: Row): ListRow {
 
 /**
  * Conversation mode: one row per thread of the folder — its newest message — newest
- * first, paged by that message's UID like the plain list. Messages not threaded yet
- * (the mail.threads projection runs a moment behind delivery) show on their own.
+ * first, paged by that message's UID like the plain list, from mail_thread_heads (kept
+ * by the mail.threads projection, which runs a moment behind delivery).
  */
 export async function listConversations(db: Kysely<any>, mailboxId: string, q: { before?: number; limit?: number }): Promise<ListPage> {
   const limit = q.limit ?? PAGE_SIZE;
   const before = q.before ?? Number.MAX_SAFE_INTEGER;
   const rows = await sql<Row>`
-    with heads as (
-      select max(uid) as uid from mail_thread_messages where mailbox_id = ${mailboxId} group by thread_id
-      union all
-      select m.uid from mail_messages m where m.mailbox_id = ${mailboxId}
-        and not exists (select 1 from mail_thread_messages t where t.mailbox_id = m.mailbox_id and t.uid = m.uid)
-    )
     select m.uid, m.flags, m.size, m.internal_date, json_extract(m.idx, '$.subject') as subject,
       json_extract(m.idx, '$.from') as from_text, json_extract(m.idx, '$.hasAttachments') as has_att
-    from heads h join mail_messages m on m.mailbox_id = ${mailboxId} and m.uid = h.uid
-    where h.uid < ${before}
-    order by h.uid desc
+    from mail_thread_heads h join mail_messages m on m.mailbox_id = h.mailbox_id and m.uid = h.head_uid
+    where h.mailbox_id = ${mailboxId} and h.head_uid < ${before}
+    order by h.head_uid desc
     limit ${limit + 1}`.execute(db);
   const more = rows.rows.length > limit;
   const list = rows.rows.slice(0, limit).map(toRow);

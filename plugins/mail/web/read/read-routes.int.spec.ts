@@ -349,6 +349,14 @@ describe('webmail: conversations', () => {
     expect(threaded).toContain('Unrelated');
     const flat = await (await web.get(`/mail/m/${inbox}`)).text();
     expect([...flat.matchAll(/<span class="subject">([\s\S]*?)<\/span><time/g)].filter((m) => /Plans/.test(m[1]!)).length).toBe(3);
+    // Expunging a conversation's newest message makes the one before it the row.
+    const headUid = Number(/data-uid="(\d+)"[\s\S]*?Re: Plans \(2\)/.exec(threaded)![1]);
+    await k.store.expunge(inbox, [headUid], k.meta());
+    await k.appliance.projections.settle();
+    const after = await (await web.get(`/mail/m/${inbox}?threads=1`)).text();
+    const rowsNow = [...after.matchAll(/<span class="subject">([\s\S]*?)<\/span><time/g)].filter((m) => /Plans/.test(m[1]!));
+    expect(rowsNow).toHaveLength(1);
+    expect(rowsNow[0]![1]).not.toContain('Re: Plans (2)');
     // Bob sees nothing of Alice's threads.
     const bobInbox = await mbId(bob, 'INBOX');
     expect((await bobWeb.get(`/mail/m/${bobInbox}`)).status).toBe(200);
