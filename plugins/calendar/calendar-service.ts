@@ -299,6 +299,10 @@ export function createCalendarService(deps: {
   }
 
   const service = {
+    /** iMIP messages delivered by mail (scheduling/scheduler.ts `incoming`); ignored without scheduling. */
+    async incomingItip(userId: string, ics: string, from: string, metadata: EventMetadata): Promise<void> {
+      await scheduler?.incoming(userId, ics, from, metadata);
+    },
     /** The user's first calendar, created once (deterministic id, appended on an empty stream only). */
     async ensureDefaultCalendar(user: SessionUser, metadata: EventMetadata): Promise<void> {
       const id = personalCalendarId(user.id);

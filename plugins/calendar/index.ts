@@ -3,6 +3,7 @@
 // Wiring only: what the plugin contributes is declared in register(), the work is in
 // the files it imports.
 import type { ItipMailer } from './scheduling/scheduler.ts';
+import type { EventMetadata } from '../../core/events/types.ts';
 import { definePlugin } from '../../core/plugins/define-plugin.ts';
 import { createCalendarService, type CalendarService } from './calendar-service.ts';
 import { createCalendarDavBackend } from './caldav/calendar-dav-backend.ts';
@@ -37,5 +38,7 @@ export default definePlugin({
       groups: () => r.services().identity.listGroups(),
     }));
     r.provide('service', calendars);
+    // For the mail plugin: iMIP invitations, replies and cancellations that arrive by mail.
+    r.provide('scheduling', () => ({ incoming: (userId: string, ics: string, from: string, meta: EventMetadata) => calendars().incomingItip(userId, ics, from, meta) }));
   },
 });

@@ -4,6 +4,13 @@ import { sql } from 'kysely';
 import { createMailThreads, createThreadHeads, indexThreadsByMailbox } from './threads/thread-migrations.ts';
 import { threadsProjection } from './threads/threads-projection.ts';
 import type { ContactDirectory, DriveFiles } from './web/mail-web-deps.ts';
+import { simpleParser } from './shared-mailparser.ts';
+import type { EventMetadata } from '../../core/events/types.ts';
+
+/** What mail expects of the calendar's `calendar.scheduling` service (plugins never import each other). */
+interface CalendarScheduling {
+  incoming(userId: string, ics: string, from: string, meta: EventMetadata): Promise<void>;
+}
 import { recentRecipients } from './store/recent-recipients.ts';
 import { definePlugin } from '../../core/plugins/define-plugin.ts';
 import { mailStoreEvents } from './events.ts';
@@ -78,6 +85,16 @@ export default definePlugin({
         hostname: s.appliance.hostname, tls: s.tls, dataDir: s.appliance.dataDir, settings: mailSettings(),
         ...(s.appliance.smarthost ? { smarthost: s.appliance.smarthost } : {}),
         ...(typeof s.appliance.sections.mail?.sendLimitPerHour === 'number' ? { sendLimitPerHour: s.appliance.sections.mail.sendLimitPerHour } : {}),
+        // iMIP (RFC 6047): invitations, replies and cancellations by mail go to the calendar when it is enabled.
+        onCalendarMessage: async (userId: string, raw: Buffer) => {
+          const calendar = s.services.get<CalendarScheduling>('calendar.scheduling');
+          if (!calendar) return;
+          const parsed = await simpleParser(raw);
+          const from = parsed.from?.value[0]?.address;
+          const part = parsed.attachments.find((a) => a.contentType === 'text/calendar' || a.contentType === 'application/ics');
+          if (!from || !part) return;
+          await calendar.incoming(userId, part.content.toString('utf8'), from, { actor: userId, source: 'smtp', time: new Date().toISOString() });
+        },
         resolveRecipient: async (address) => {
           const userId = await store.accountForAddress(address, async (a) => (await s.auth.userByEmail(a))?.id);
           return userId ? { userId } : undefined;

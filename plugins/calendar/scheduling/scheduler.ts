@@ -13,7 +13,7 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { EventMetadata } from '../../../core/events/types.ts';
 import type { AuthService, SessionUser } from '../../../core/identity/auth-service.ts';
 import type { Logger } from '../../../core/logger.ts';
-import { cancelOf, replyOf, schedulingInfo, setPartstat, withMethod, type PartStat } from './itip.ts';
+import { cancelOf, methodOf, replyOf, schedulingInfo, setPartstat, withMethod, withoutMethod, type PartStat } from './itip.ts';
 
 export interface ScheduledCopy { calendarId: string; objectId: string; name: string; ics: string }
 
@@ -38,6 +38,14 @@ export interface SchedulerDeps {
 export interface Scheduler {
   afterPut(owner: SessionUser, before: string | undefined, after: string, meta: EventMetadata): Promise<void>;
   afterDelete(owner: SessionUser, before: string, meta: EventMetadata): Promise<void>;
+  /**
+   * An iMIP message delivered to `userId` (RFC 6047), sent by `from` (the From address):
+   * REQUEST adds or updates the event in the user's calendar when they are invited and the
+   * sender is its organizer; REPLY records an attendee's answer (the sender must be that
+   * attendee) on the user's own event; CANCEL removes an event its organizer cancelled.
+   * Anything else is ignored: mail cannot be used to write into someone's calendar.
+   */
+  incoming(userId: string, ics: string, from: string, meta: EventMetadata): Promise<void>;
 }
 
 export function createScheduler(deps: SchedulerDeps): Scheduler {
@@ -108,6 +116,37 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       const mine = after.attendees.find((a) => a.email === me)?.partstat;
       const was = before?.attendees.find((a) => a.email === me)?.partstat;
       if (mine && before && mine !== was) await guarded(`reply to ${after.organizer}`, () => answer(owner, after.organizer!, afterIcs, mine, after.summary, meta));
+    },
+
+    async incoming(userId, ics, fromAddress, meta) {
+      const method = methodOf(ics);
+      const info = schedulingInfo(ics);
+      const user = await deps.auth.userById(userId);
+      const from = fromAddress.trim().toLowerCase();
+      if (!method || !info?.uid || !info.organizer || !user) return;
+      const me = user.email.toLowerCase();
+      const existing = await deps.findOwn(userId, info.uid);
+      const existingOrganizer = existing ? schedulingInfo(existing.ics)?.organizer : undefined;
+      const m = system(meta);
+      if (method === 'REQUEST') {
+        if (info.organizer !== from || !info.attendees.some((a) => a.email === me)) return;
+        if (existing && existingOrganizer !== info.organizer) return; // someone else's event with that UID: not theirs to change
+        const stored = withoutMethod(ics);
+        if (existing) {
+          const mine = schedulingInfo(existing.ics)?.attendees.find((a) => a.email === me)?.partstat;
+          await deps.put(existing.calendarId, existing.name, mine ? setPartstat(stored, me, mine) : stored, m);
+        } else {
+          const into = await deps.inviteInto(user, m);
+          if (into) await deps.put(into.calendarId, nameForUid(info.uid), stored, m);
+        }
+      } else if (method === 'REPLY') {
+        if (!existing || existingOrganizer !== me) return;
+        const answer = info.attendees.find((a) => a.email === from);
+        if (!answer || !schedulingInfo(existing.ics)?.attendees.some((a) => a.email === from)) return;
+        await deps.put(existing.calendarId, existing.name, setPartstat(existing.ics, from, answer.partstat), m);
+      } else if (method === 'CANCEL') {
+        if (existing && existingOrganizer === from && info.organizer === from) await deps.remove(existing.calendarId, existing.objectId, m);
+      }
     },
 
     async afterDelete(owner, beforeIcs, meta) {

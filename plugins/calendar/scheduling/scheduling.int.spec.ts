@@ -14,6 +14,7 @@ let svc: CalendarService;
 let ann: SessionUser;
 let bob: SessionUser;
 let bobWeb: TestClient;
+let annCreds: { email: string; appPassword: string };
 
 const event = (start: string) => [
   'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', 'BEGIN:VEVENT', 'UID:planning-1', 'DTSTAMP:20260101T000000Z',
@@ -37,6 +38,7 @@ async function sentSubjects(user: SessionUser) {
 beforeAll(async () => {
   kit = await createMailTestAppliance({ plugins: ['mail', 'calendar'] });
   const a = await kit.addUser('ann@example.test');
+  annCreds = a;
   const b = await kit.addUser('bob@example.test');
   ann = (await kit.appliance.auth.userById(a.userId))!;
   bob = (await kit.appliance.auth.userById(b.userId))!;
@@ -92,5 +94,49 @@ describe('scheduling', () => {
     await svc.deleteObject(ann, annCal.id, 'planning-1.ics', {}, meta(ann));
     expect(await copyOf(bob)).toBeUndefined();
     expect((await sentSubjects(ann)).some((m) => m.includes('Subject: Cancelled: Planning') && /method=CANCEL/i.test(m))).toBe(true);
+  });
+
+  it('applies iMIP from outside: a REQUEST from its organizer, then their CANCEL; refuses a spoofed one', async () => {
+    const outside = event('20260201T100000Z').replace('UID:planning-1', 'UID:ext-1').replace('ORGANIZER;CN=Ann:mailto:ann@example.test', 'ORGANIZER:mailto:dana@outside.example')
+      .replace('ATTENDEE;PARTSTAT=ACCEPTED:mailto:ann@example.test', 'ATTENDEE;PARTSTAT=ACCEPTED:mailto:dana@outside.example')
+      .replace('BEGIN:VEVENT', 'METHOD:REQUEST\r\nBEGIN:VEVENT');
+    const incoming = kit.appliance.services.services.require<{ incoming(u: string, ics: string, from: string, m: ReturnType<typeof meta>): Promise<void> }>('calendar.scheduling');
+    await incoming.incoming(bob.id, outside, 'mallory@evil.example', meta(bob));
+    expect((await svc.listObjects((await svc.listCalendars(bob))[0]!.id)).map((o) => o.uid)).not.toContain('ext-1');
+    await incoming.incoming(bob.id, outside, 'Dana@Outside.example', meta(bob));
+    const cal = (await svc.listCalendars(bob))[0]!;
+    const got = (await svc.getObjects(cal.id, (await svc.listObjects(cal.id)).map((o) => o.name))).find((o) => o.uid === 'ext-1');
+    expect(got).toBeDefined();
+    expect(got!.ics).not.toContain('METHOD:');
+    await incoming.incoming(bob.id, outside.replace('METHOD:REQUEST', 'METHOD:CANCEL'), 'mallory@evil.example', meta(bob));
+    expect((await svc.listObjects(cal.id)).map((o) => o.uid)).toContain('ext-1');
+    await incoming.incoming(bob.id, outside.replace('METHOD:REQUEST', 'METHOD:CANCEL'), 'dana@outside.example', meta(bob));
+    expect((await svc.listObjects(cal.id)).map((o) => o.uid)).not.toContain('ext-1');
+  });
+
+  it("records an outside attendee's REPLY on the organizer's event, only from that attendee", async () => {
+    const cal = (await svc.listCalendars(ann))[0]!;
+    await svc.putObject(ann, cal.id, 'planning-2.ics', event('20260301T090000Z').replace('UID:planning-1', 'UID:planning-2'), {}, meta(ann));
+    const reply = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//x//EN', 'METHOD:REPLY', 'BEGIN:VEVENT', 'UID:planning-2', 'DTSTAMP:20260102T000000Z',
+      'DTSTART:20260301T090000Z', 'ORGANIZER:mailto:ann@example.test', 'ATTENDEE;PARTSTAT=ACCEPTED:mailto:carol@partner.example', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const incoming = kit.appliance.services.services.require<{ incoming(u: string, ics: string, from: string, m: ReturnType<typeof meta>): Promise<void> }>('calendar.scheduling');
+    await incoming.incoming(ann.id, reply, 'mallory@evil.example', meta(ann));
+    const carol = async () => schedulingInfo((await svc.getObjects(cal.id, ['planning-2.ics']))[0]!.ics)!.attendees.find((x) => x.email === 'carol@partner.example')!.partstat;
+    expect(await carol()).toBe('NEEDS-ACTION');
+    await incoming.incoming(ann.id, reply, 'carol@partner.example', meta(ann));
+    expect(await carol()).toBe('ACCEPTED');
+  });
+
+  it('takes an invitation that arrives by mail (a client doing its own iMIP over submission) into the invitee\'s calendar', async () => {
+    const listening = await kit.appliance.start();
+    // "smtp://127.0.0.1:PORT (submission)"
+    const port = Number(/:(\d+)/.exec(listening.find((l) => l.name === 'submission')!.address.split('//')[1]!)![1]);
+    const nodemailer = (await import('nodemailer')).default;
+    const t = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, requireTLS: true, tls: { rejectUnauthorized: false }, auth: { user: annCreds.email, pass: annCreds.appPassword } });
+    const ics = event('20260401T090000Z').replace(/UID:planning-1/, 'UID:by-mail-1').replace('BEGIN:VEVENT', 'METHOD:REQUEST\r\nBEGIN:VEVENT');
+    await t.sendMail({ from: annCreds.email, to: bob.email, subject: 'Invitation: Planning', text: 'Join us', icalEvent: { method: 'REQUEST', content: ics } });
+    t.close();
+    const cal = (await svc.listCalendars(bob))[0]!;
+    await expect.poll(async () => (await svc.listObjects(cal.id)).map((o) => o.uid)).toContain('by-mail-1');
   });
 });

@@ -60,6 +60,8 @@ export interface SmtpServersDeps {
   greetingDelayMs?: number;
   /** Remote recipients per user per hour (send-rate-limit.ts). */
   sendLimitPerHour?: number;
+  /** Delivered messages with a text/calendar part (iMIP), for the calendar. */
+  onCalendarMessage?(userId: string, raw: Buffer): Promise<void>;
   /** PTR lookups of MX clients for Received fields (default true). */
   reverseLookup?: boolean;
   /** DKIM-sign outbound mail (default true). */
@@ -122,6 +124,7 @@ export function createSmtpServers(deps: SmtpServersDeps): SmtpServers {
     store: deps.store, settings: deps.settings ?? noMailSettings, resolveRecipient, addressesOf, isLocalDomain,
     sendRemote: async (r, meta) => { await queue.enqueue(r, meta); },
     autoreplies: sqlAutoreplyLog(deps.db), hostname: deps.hostname, now, logger,
+    ...(deps.onCalendarMessage ? { onCalendarMessage: deps.onCalendarMessage } : {}),
   });
 
   const submitter = createSubmitter({

@@ -66,6 +66,11 @@ export interface DeliveryPipelineDeps {
   hostname: string;
   now(): number;
   logger: Logger;
+  /**
+   * A delivered message that carries a text/calendar part (an iMIP invitation, reply or
+   * cancellation, RFC 6047): handed on for the recipient's calendar when one is there.
+   */
+  onCalendarMessage?(userId: string, raw: Buffer): Promise<void>;
 }
 
 export interface DeliveryRequest {
@@ -187,6 +192,9 @@ export function createDeliveryPipeline(deps: DeliveryPipelineDeps): DeliveryPipe
       const forwarded = rules.forwardTo.length > 0 ? (await redirect(req, rules.forwardTo, 'forward', meta)).targets : [];
       const keep = !rules.discard && (targets.length === 0 || settings.redirections.keepLocalCopy || loop);
       const stored = keep ? await storeLocal(req, rules.fileInto, rules.flags, meta) : null;
+      if (stored && deps.onCalendarMessage && req.raw.includes('text/calendar')) {
+        await deps.onCalendarMessage(req.userId, req.raw).catch((err: unknown) => logger.warn({ err, userId: req.userId }, 'calendar message not applied'));
+      }
       let autoreplied = false;
       try {
         autoreplied = await autoreply(req, settings, meta);
