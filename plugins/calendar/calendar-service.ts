@@ -483,6 +483,34 @@ export function createCalendarService(deps: {
     },
 
     /** Occurrences of events in [from, to) over the given calendars (all listed ones by default), expanded in `tz`. */
+    /**
+     * Busy times of people in the organization for the scheduling assistant: only start
+     * and end of their own calendars' events (no titles), cancelled and transparent
+     * (free) events left out; undefined for addresses that are not local users. Guests
+     * see nobody's.
+     */
+    async busyTimes(viewer: SessionUser, emails: readonly string[], from: number, to: number): Promise<{ email: string; busy: { start: number; end: number }[] | undefined }[]> {
+      const out: { email: string; busy: { start: number; end: number }[] | undefined }[] = [];
+      for (const email of emails.slice(0, MAX_FREEBUSY_PEOPLE)) {
+        const person = viewer.role === 'guest' ? undefined : await auth.userByEmail(email);
+        if (!person) { out.push({ email, busy: undefined }); continue; }
+        const own = (await ownCalendars(person.id)).map((c) => c.id);
+        const busy: { start: number; end: number }[] = [];
+        for (const o of await service.objectsInRange(own, from, to, 'VEVENT')) {
+          const root = parseVCalendar(o.ics);
+          if (!root) continue;
+          for (const occ of expandOccurrences(root, { from, to }, 'UTC', MAX_OCCURRENCES).occurrences) {
+            const status = String(occ.component.getFirstPropertyValue('status') ?? '').toUpperCase();
+            const transp = String(occ.component.getFirstPropertyValue('transp') ?? '').toUpperCase();
+            if (status === 'CANCELLED' || transp === 'TRANSPARENT') continue;
+            busy.push({ start: Math.max(from, occ.start), end: Math.min(to, occ.end) });
+          }
+        }
+        out.push({ email, busy: busy.sort((a, b) => a.start - b.start) });
+      }
+      return out;
+    },
+
     async occurrences(user: SessionUser, range: { from: number; to: number; tz?: string; calendarIds?: string[]; component?: ComponentName }): Promise<{ occurrences: OccurrenceView[]; truncated: boolean }> {
       const cals = (await service.listCalendars(user)).filter((c) => !range.calendarIds || range.calendarIds.includes(c.id));
       const byId = new Map(cals.map((c) => [c.id, c]));
@@ -649,6 +677,9 @@ export function createCalendarService(deps: {
 }
 
 /** Resource name for an object made by the browser or an import: its UID when that is a safe path segment. */
+/** People one availability check looks at: a meeting's attendees, not the directory. */
+export const MAX_FREEBUSY_PEOPLE = 30;
+
 export function nameForUid(uid: string): string {
   return /^[A-Za-z0-9@._-]{1,200}$/.test(uid) ? `${uid}.ics` : `${objectIdFor(uid)}.ics`;
 }

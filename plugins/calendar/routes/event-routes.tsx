@@ -8,9 +8,9 @@ import { DavPreconditionFailed } from '../../../core/dav/errors.ts';
 import { newId } from '../../../core/ids.ts';
 import { nameForUid, type CalendarService, type CalendarView } from '../calendar-service.ts';
 import { buildEvent, moveInput, readEvent, removeOccurrence, updateOccurrence, updateSeries, type EventInput, type Repeat } from '../ical/event-form.ts';
-import { dateIn, safeZone, wallclock } from '../ical/zoned-time.ts';
+import { dateIn, dateToUtc, safeZone, wallclock } from '../ical/zoned-time.ts';
 import { addDays, isDate } from '../views/calendar-grid.ts';
-import { EventFormPage, type EventFormProps } from '../views/event-form-page.tsx';
+import { Availability, EventFormPage, type EventFormProps } from '../views/event-form-page.tsx';
 import { colorsVersion, metadata, statusOf, str, userError, userOf } from './route-kit.ts';
 import { PARTSTATS, schedulingInfo, setPartstat, type PartStat } from '../scheduling/itip.ts';
 
@@ -91,6 +91,19 @@ export function eventRoutes(service: () => CalendarService): Hono<CairnEnv> {
       existing: { objectId: obj.objectId, etag: obj.etag, rid, recurring: obj.rrule !== null, writable: obj.writable, calendarName: cal.displayName },
       ...(me && info?.organizer && info.organizer !== me.email ? { rsvp: { partstat: me.partstat, organizer: info.organizer } } : {}),
     });
+  });
+
+  // The scheduling assistant: attendees' busy hours (working hours of the settings) on the event's day.
+  app.get('/availability', async (c) => {
+    const user = userOf(c);
+    const date = /^\d{4}-\d{2}-\d{2}$/.test(c.req.query('startDate') ?? '') ? c.req.query('startDate')! : dateIn(Date.now(), 'UTC');
+    const tz = safeZone(c.req.query('tz') || (await service().settings(user)).timezone);
+    const emails = [...new Set((c.req.query('attendees') ?? '').split(/[\s,;]+/).map((e) => e.trim().toLowerCase()).filter((e) => /^[^@\s]+@[^@\s]+$/.test(e)))];
+    if (emails.length === 0) return c.html(<p class="muted">Add attendees first.</p>);
+    const dayStart = dateToUtc(date, tz);
+    const hours = Array.from({ length: 13 }, (_, i) => ({ label: `${String(8 + i).padStart(2, '0')}`, from: dayStart + (8 + i) * 3600_000, to: dayStart + (9 + i) * 3600_000 }));
+    const people = await service().busyTimes(user, emails, hours[0]!.from, hours.at(-1)!.to);
+    return c.html(<Availability date={date} tz={tz} people={people} hours={hours} />);
   });
 
   // The invited person's answer: their PARTSTAT in their copy; scheduling tells the organizer.

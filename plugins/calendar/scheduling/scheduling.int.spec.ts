@@ -14,7 +14,7 @@ let svc: CalendarService;
 let ann: SessionUser;
 let bob: SessionUser;
 let bobWeb: TestClient;
-let annCreds: { email: string; appPassword: string };
+let annCreds: { email: string; appPassword: string; password: string };
 
 const event = (start: string) => [
   'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', 'BEGIN:VEVENT', 'UID:planning-1', 'DTSTAMP:20260101T000000Z',
@@ -138,5 +138,21 @@ describe('scheduling', () => {
     t.close();
     const cal = (await svc.listCalendars(bob))[0]!;
     await expect.poll(async () => (await svc.listObjects(cal.id)).map((o) => o.uid)).toContain('by-mail-1');
+  });
+
+  it("shows attendees' busy hours, without titles, in the scheduling assistant", async () => {
+    const bobCal = (await svc.listCalendars(bob))[0]!;
+    const private_ = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//x//EN', 'BEGIN:VEVENT', 'UID:dentist', 'DTSTAMP:20260101T000000Z',
+      'DTSTART:20260505T100000Z', 'DTEND:20260505T110000Z', 'SUMMARY:Dentist', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    await svc.putObject(bob, bobCal.id, 'dentist.ics', private_, {}, meta(bob));
+    const annWeb = new TestClient(kit.appliance.app, 'http://example.test');
+    expect((await annWeb.login(annCreds.email, annCreds.password)).status).toBe(303);
+    const html = await (await annWeb.get('/calendar/events/availability?attendees=bob%40example.test%0Adana%40outside.example&startDate=2026-05-05&tz=UTC', { htmx: true })).text();
+    expect(html).not.toContain('Dentist');
+    const bobRow = /<th scope="row">bob@example.test<\/th>([\s\S]*?)<\/tr>/.exec(html)![1]!;
+    const cells = [...bobRow.matchAll(/<td class="(busy|free)"/g)].map((m) => m[1]);
+    expect(cells[2]).toBe('busy'); // 10:00
+    expect(cells.filter((x) => x === 'busy')).toHaveLength(1);
+    expect(html).toMatch(/dana@outside.example<\/th><td colSpan="13" class="muted">not in the organization/i);
   });
 });

@@ -112,6 +112,8 @@ export function EventFormPage(p: EventFormProps) {
               <label for="attendees">Attendees</label>
               <textarea id="attendees" name="attendees" rows={2} aria-describedby="attendees-hint">{i.attendees.join('\n')}</textarea>
               <span class="hint" id="attendees-hint">Email addresses, one per line.</span>
+              {readOnly ? null : <button type="button" class="btn btn-small btn-secondary" hx-get="/calendar/events/availability" hx-include="#attendees,#startDate,#tz" hx-target="#availability" hx-swap="innerHTML">Check availability</button>}
+              <div id="availability" aria-live="polite"></div>
             </div>
             <fieldset class="colors">
               <legend class="visually-hidden">Color</legend>
@@ -142,5 +144,28 @@ export function EventFormPage(p: EventFormProps) {
         ) : null}
       </Card>
     </div>
+  );
+}
+
+/** The scheduling assistant: each attendee's busy hours on the event's day (local people only). */
+export function Availability({ date, tz, people, hours }: { date: string; tz: string; people: { email: string; busy: { start: number; end: number }[] | undefined }[]; hours: { label: string; from: number; to: number }[] }) {
+  return (
+    <table class="table availability" id="availability-table">
+      <caption class="muted small">Busy times on {date} ({tz}); titles stay private.</caption>
+      <thead><tr><th scope="col">Who</th>{hours.map((h) => <th scope="col">{h.label}</th>)}</tr></thead>
+      <tbody>
+        {people.map((p) => (
+          <tr>
+            <th scope="row">{p.email}</th>
+            {p.busy === undefined
+              ? <td colSpan={hours.length} class="muted">not in the organization: free/busy unknown</td>
+              : hours.map((h) => {
+                const busy = p.busy!.some((b) => b.start < h.to && b.end > h.from);
+                return <td class={busy ? 'busy' : 'free'} title={busy ? 'busy' : 'free'}>{busy ? '■' : ''}</td>;
+              })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
