@@ -7,7 +7,7 @@ import { isCairnError } from '../../../core/errors.ts';
 import type { CalendarService } from '../calendar-service.ts';
 import { calendarStaticRoutes, colorsCss } from '../views/calendar-static.ts';
 import { calendarAdminRoutes } from './calendar-admin-routes.tsx';
-import { eventRoutes } from './event-routes.tsx';
+import { eventRoutes, type EventDriveFiles } from './event-routes.tsx';
 import { settingsRoutes, taskRoutes } from './task-routes.tsx';
 import { userOf } from './route-kit.ts';
 import { viewRoutes } from './view-routes.tsx';
@@ -16,6 +16,8 @@ export interface CalendarRouteDeps {
   /** The appliance's public base URL (for the public link and the CalDAV address shown). */
   publicBase(): string;
   groups(): Promise<{ id: string; name: string; members: string[] }[]>;
+  /** The drive's file picker (`drive.files`) when the drive plugin is enabled. */
+  driveFiles?(): EventDriveFiles | undefined;
 }
 
 export function calendarRoutes(service: () => CalendarService, deps: CalendarRouteDeps): Hono<CairnEnv> {
@@ -40,7 +42,7 @@ export function calendarRoutes(service: () => CalendarService, deps: CalendarRou
     const css = colorsCss(await service().listCalendars(userOf(c)));
     return c.body(css, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'private, max-age=31536000, immutable' });
   });
-  app.route('/events', eventRoutes(service));
+  app.route('/events', eventRoutes(service, () => deps.driveFiles?.()));
   app.route('/calendars', calendarAdminRoutes(service, deps));
   app.route('/tasks', taskRoutes(service));
   app.route('/settings', settingsRoutes(service));

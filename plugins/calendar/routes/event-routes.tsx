@@ -10,16 +10,31 @@ import { nameForUid, type CalendarService, type CalendarView } from '../calendar
 import { buildEvent, moveInput, readEvent, removeOccurrence, updateOccurrence, updateSeries, type EventInput, type Repeat } from '../ical/event-form.ts';
 import { dateIn, dateToUtc, safeZone, wallclock } from '../ical/zoned-time.ts';
 import { addDays, isDate } from '../views/calendar-grid.ts';
-import { Availability, EventFormPage, type EventFormProps } from '../views/event-form-page.tsx';
+import { Availability, EventDriveLink, EventDrivePicker, EventFormPage, type EventFormProps } from '../views/event-form-page.tsx';
 import { colorsVersion, metadata, statusOf, str, userError, userOf } from './route-kit.ts';
 import { PARTSTATS, schedulingInfo, setPartstat, type PartStat } from '../scheduling/itip.ts';
 
 type Form = Record<string, string | File | (string | File)[]>;
 
+/** Links to drive files go into the description, which every synced client shows. */
+export function withDriveLinks(description: string, values: unknown): string {
+  const list = (Array.isArray(values) ? values : [values]).filter((v): v is string => typeof v === 'string').slice(0, MAX_EVENT_DRIVE_LINKS);
+  const lines: string[] = [];
+  for (const v of list) {
+    try {
+      const l = JSON.parse(v) as { name?: unknown; url?: unknown };
+      if (typeof l.name === 'string' && typeof l.url === 'string' && /^https?:\/\//.test(l.url) && !description.includes(l.url)) lines.push(`${l.name.replace(/[\r\n]+/g, ' ').slice(0, 255)}: ${l.url}`);
+    } catch { /* not one of ours */ }
+  }
+  return lines.length === 0 ? description : `${description.replace(/\s+$/, '')}${description.trim() ? '\n\n' : ''}${lines.join('\n')}`;
+}
+/** Drive links added at once: a meeting's documents, not a file index. */
+const MAX_EVENT_DRIVE_LINKS = 20;
+
 export function eventInput(f: Form): EventInput {
   const reminder = str(f.reminder);
   return {
-    summary: str(f.summary), location: str(f.location), description: str(f.description), allDay: str(f.allDay) === '1',
+    summary: str(f.summary), location: str(f.location), description: withDriveLinks(str(f.description), f.driveLink), allDay: str(f.allDay) === '1',
     startDate: str(f.startDate), startTime: str(f.startTime), endDate: str(f.endDate) || str(f.startDate), endTime: str(f.endTime), tz: str(f.tz) || 'UTC',
     repeat: (str(f.repeat) || 'none') as Repeat, interval: Number(str(f.interval) || 1), ends: (['never', 'count', 'until'].includes(str(f.ends)) ? str(f.ends) : 'never') as EventInput['ends'],
     count: Number(str(f.count) || 10), until: str(f.until), reminderMinutes: reminder === '' ? null : Number(reminder),
@@ -29,8 +44,33 @@ export function eventInput(f: Form): EventInput {
 
 const STALE = 'This event was changed elsewhere since you opened it. Reload it and make your change again.';
 
-export function eventRoutes(service: () => CalendarService): Hono<CairnEnv> {
+/** What the calendar expects of the drive's `drive.files` service (plugins never import each other). */
+export interface EventDriveFiles {
+  list(userId: string, folderId?: string): Promise<{ id: string; name: string; kind: 'folder' | 'file'; size: number }[]>;
+  item(userId: string, nodeId: string): Promise<{ id: string; name: string; kind: 'folder' | 'file' } | undefined>;
+  createShareLink(userId: string, nodeId: string, request: { access: 'public' | 'restricted' }, source?: 'ui'): Promise<{ linkId: string; url: string }>;
+}
+
+export function eventRoutes(service: () => CalendarService, driveFiles: () => EventDriveFiles | undefined = () => undefined): Hono<CairnEnv> {
   const app = new Hono<CairnEnv>();
+
+  // Attachments as links to drive files (public, or restricted to signed-in colleagues).
+  app.get('/drive', async (c) => {
+    const files = driveFiles();
+    if (!files) return c.text('the drive is not enabled', 404);
+    const folder = c.req.query('folder') || undefined;
+    return c.html(<EventDrivePicker items={await files.list(userOf(c).id, folder)} folder={folder} parent={c.req.query('parent') || undefined} />);
+  });
+  app.post('/drive/link', async (c) => {
+    const files = driveFiles();
+    if (!files) return c.text('the drive is not enabled', 404);
+    const f = (await c.req.parseBody()) as Form;
+    const node = str(f.node);
+    const item = await files.item(userOf(c).id, node);
+    if (!item || item.kind !== 'file') return c.text('no such file in your drive', 404);
+    const link = await files.createShareLink(userOf(c).id, node, { access: str(f.access) === 'restricted' ? 'restricted' : 'public' }, 'ui');
+    return c.html(<EventDriveLink name={item.name} url={link.url} />);
+  });
 
   const writable = (cals: CalendarView[]) => cals.filter((x) => x.right !== 'read' && x.components.includes('VEVENT'));
   const render = async (c: Context<CairnEnv>, props: Omit<EventFormProps, 'calendars' | 'csrfToken' | 'colorsVersion'>, status: 200 | 400 | 403 | 404 | 409 | 412 | 413 = 200) => {
@@ -38,7 +78,7 @@ export function eventRoutes(service: () => CalendarService): Hono<CairnEnv> {
     const list = writable(cals);
     const current = cals.find((x) => x.id === props.calendarId);
     c.status(status);
-    return c.render(<EventFormPage {...props} calendars={current && !list.includes(current) ? [current, ...list] : list} csrfToken={c.var.csrfToken} colorsVersion={colorsVersion(cals)} />, { title: props.existing ? 'Event' : 'New event' });
+    return c.render(<EventFormPage {...props} drive={driveFiles() !== undefined} calendars={current && !list.includes(current) ? [current, ...list] : list} csrfToken={c.var.csrfToken} colorsVersion={colorsVersion(cals)} />, { title: props.existing ? 'Event' : 'New event' });
   };
 
   app.get('/new', async (c) => {
@@ -63,7 +103,7 @@ export function eventRoutes(service: () => CalendarService): Hono<CairnEnv> {
   });
 
   app.post('/', async (c) => {
-    const f = (await c.req.parseBody()) as Form;
+    const f = (await c.req.parseBody({ all: true })) as Form;
     const input = eventInput(f);
     const calendarId = str(f.calendarId);
     try {
@@ -120,7 +160,7 @@ export function eventRoutes(service: () => CalendarService): Hono<CairnEnv> {
 
   app.post('/:cal/:obj', async (c) => {
     const user = userOf(c);
-    const f = (await c.req.parseBody()) as Form;
+    const f = (await c.req.parseBody({ all: true })) as Form;
     const input = eventInput(f);
     const rid = str(f.rid) || undefined;
     const scope = str(f.scope) === 'this' && rid ? 'this' : 'all';

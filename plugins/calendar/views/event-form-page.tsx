@@ -12,6 +12,8 @@ export interface EventFormProps {
   flash?: FlashMessage | undefined;
   /** Set when editing. */
   existing?: { objectId: string; etag: string; rid: string | undefined; recurring: boolean; writable: boolean; calendarName: string } | undefined;
+  /** Drive files can be attached as links (the drive plugin is enabled). */
+  drive?: boolean;
   /** The viewer is invited (an attendee, not the organizer): their answer and who asked. */
   rsvp?: { partstat: string; organizer: string } | undefined;
 }
@@ -93,6 +95,13 @@ export function EventFormPage(p: EventFormProps) {
             )}
             <div class="field"><label for="location">Location</label><input id="location" name="location" value={i.location} maxlength={500} /></div>
             <div class="field"><label for="description">Description</label><textarea id="description" name="description" rows={4}>{i.description}</textarea></div>
+            {p.drive && !readOnly ? (
+              <details class="event-drive" id="event-drive">
+                <summary hx-get="/calendar/events/drive" hx-target="#event-drive-picker" hx-swap="outerHTML" hx-trigger="click once">Attach a file from your drive (as a link)</summary>
+                <ul id="event-drive-links" class="list"></ul>
+                <div id="event-drive-picker"><p class="muted">Loading…</p></div>
+              </details>
+            ) : null}
             <div class="grid2">
               <div class="field">
                 <label for="calendarId">Calendar</label>
@@ -167,5 +176,36 @@ export function Availability({ date, tz, people, hours }: { date: string; tz: st
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** A drive file linked to the event: added to the description when the event is saved. */
+export function EventDriveLink({ name, url }: { name: string; url: string }) {
+  return (
+    <li class="event-drive-link">
+      <input type="hidden" name="driveLink" value={JSON.stringify({ name, url })} />
+      🔗 {name} <a class="muted small" href={url} target="_blank" rel="noopener">{url}</a>
+    </li>
+  );
+}
+
+/** One folder of the user's drive: folders open in place, files get a public or colleagues-only link. */
+export function EventDrivePicker({ items, folder, parent }: { items: { id: string; name: string; kind: 'folder' | 'file' }[]; folder: string | undefined; parent: string | undefined }) {
+  return (
+    <div id="event-drive-picker">
+      {folder ? <p><a href="#" hx-get={`/calendar/events/drive${parent ? `?folder=${encodeURIComponent(parent)}` : ''}`} hx-target="#event-drive-picker" hx-swap="outerHTML">← Up</a></p> : null}
+      {items.length === 0 ? <p class="muted">This folder is empty.</p> : null}
+      <ul class="list">
+        {items.map((i) => i.kind === 'folder'
+          ? <li><a href="#" hx-get={`/calendar/events/drive?folder=${encodeURIComponent(i.id)}${folder ? `&parent=${encodeURIComponent(folder)}` : ''}`} hx-target="#event-drive-picker" hx-swap="outerHTML">📁 {i.name}</a></li>
+          : (
+            <li>
+              {i.name}{' '}
+              <button type="button" class="btn btn-small btn-secondary" hx-post="/calendar/events/drive/link" hx-vals={JSON.stringify({ node: i.id, access: 'public' })} hx-target="#event-drive-links" hx-swap="beforeend">Public link</button>{' '}
+              <button type="button" class="btn btn-small btn-secondary" hx-post="/calendar/events/drive/link" hx-vals={JSON.stringify({ node: i.id, access: 'restricted' })} hx-target="#event-drive-links" hx-swap="beforeend">Colleagues only</button>
+            </li>
+          ))}
+      </ul>
+    </div>
   );
 }
