@@ -13,6 +13,7 @@ export type DavTarget =
   | { kind: 'principals' }
   | { kind: 'principal'; user: SessionUser }
   | { kind: 'group-principal'; group: GroupInfo }
+  | { kind: 'resource-principal'; resource: { id: string; displayName: string; address: string; type: 'ROOM' | 'RESOURCE' } }
   | { kind: 'backend-root'; backend: DavCollectionBackend }
   | { kind: 'home'; backend: DavCollectionBackend; home: SessionUser }
   /** A collection path that does not exist (yet): MKCALENDAR/MKCOL create it. */

@@ -10,6 +10,9 @@ export const principalHref = (login: string) => `${DAV_PREFIX}/principals/${enco
 /** Group principals: /dav/principals/groups/<id>/ ("groups" contains no '@', so no login collides). */
 export const GROUPS_SEGMENT = 'groups';
 export const groupPrincipalHref = (id: string) => `${DAV_PREFIX}/principals/${GROUPS_SEGMENT}/${encodeSegment(id)}/`;
+/** Resource principals (meeting rooms): /dav/principals/resources/<id>/. */
+export const RESOURCES_SEGMENT = 'resources';
+export const resourcePrincipalHref = (id: string) => `${DAV_PREFIX}/principals/${RESOURCES_SEGMENT}/${encodeSegment(id)}/`;
 export const backendRootHref = (b: DavCollectionBackend) => `${DAV_PREFIX}/${b.root}/`;
 export const homeHref = (b: DavCollectionBackend, login: string) => `${DAV_PREFIX}/${b.root}/${encodeSegment(login)}/`;
 export const collectionHref = (b: DavCollectionBackend, c: Pick<DavCollection, 'home' | 'slug'>) => `${homeHref(b, c.home)}${encodeSegment(c.slug)}/`;

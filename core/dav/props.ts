@@ -1,7 +1,7 @@
 // The live properties the engine computes for each kind of resource. Backends add
 // their own (displayname, calendar-color, dead properties…) through DavCollection.props.
 import type { SessionUser } from '../identity/auth-service.ts';
-import { groupPrincipalHref, homeHref, principalHref, principalsHref } from './paths.ts';
+import { groupPrincipalHref, homeHref, principalHref, principalsHref, resourcePrincipalHref } from './paths.ts';
 import type { GroupInfo } from '../identity/identity-api.ts';
 import { encodeSegment } from './multistatus.ts';
 import { NS, SYNC_TOKEN_PREFIX, type Clark, type DavCollection, type DavCollectionBackend, type DavContext, type DavObjectInfo, type DavPropValue, type DavRight, type DavTreeBackend } from './types.ts';
@@ -97,6 +97,18 @@ export function groupPrincipalProps(ctx: DavContext, group: GroupInfo, memberLog
   m.set(D('principal-URL'), { hrefs: [groupPrincipalHref(group.id)] });
   m.set(D('group-member-set'), { hrefs: memberLogins.map(principalHref) });
   m.set(`{${NS.cal}}calendar-user-type`, 'GROUP');
+  return m;
+}
+
+/** A meeting room or other resource as a principal: what scheduling clients look for to book it. */
+export function resourcePrincipalProps(ctx: DavContext, r: { id: string; displayName: string; address: string; type: 'ROOM' | 'RESOURCE' }): PropMap {
+  const m = base(ctx);
+  m.set(D('resourcetype'), { xml: '<d:principal/>' });
+  m.set(D('displayname'), r.displayName);
+  m.set(D('principal-URL'), { hrefs: [resourcePrincipalHref(r.id)] });
+  m.set(`{${NS.cal}}calendar-user-type`, r.type);
+  m.set(`{${NS.cal}}calendar-user-address-set`, { hrefs: [`mailto:${r.address}`] });
+  m.set(CS('email-address-set'), { xml: `<cs:email-address>${escape(r.address)}</cs:email-address>` });
   return m;
 }
 

@@ -4,7 +4,7 @@
 import { NotFoundError } from '../errors.ts';
 import type { DavDeps, DavTarget } from './dav-request.ts';
 import type { DavContext } from './types.ts';
-import { GROUPS_SEGMENT } from './paths.ts';
+import { GROUPS_SEGMENT, RESOURCES_SEGMENT } from './paths.ts';
 
 export async function resolveTarget(deps: DavDeps, ctx: DavContext, segs: string[]): Promise<DavTarget> {
   if (segs.length === 0) return { kind: 'root' };
@@ -12,6 +12,13 @@ export async function resolveTarget(deps: DavDeps, ctx: DavContext, segs: string
   if (first === 'principals') {
     if (login === undefined) return { kind: 'principals' };
     // Group principals live under a segment no login can take (logins contain '@').
+    if (login === RESOURCES_SEGMENT && slug !== undefined && name === undefined) {
+      for (const b of deps.backends) {
+        const found = (await b.resourcePrincipals?.(ctx))?.find((r) => r.id === slug);
+        if (found) return { kind: 'resource-principal', resource: found };
+      }
+      throw new NotFoundError('no such resource');
+    }
     if (login === GROUPS_SEGMENT && slug !== undefined && name === undefined && ctx.user.role !== 'guest') {
       const group = (await deps.groups?.())?.find((g) => g.id === slug);
       if (group) return { kind: 'group-principal', group };

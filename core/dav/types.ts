@@ -150,6 +150,11 @@ export interface DavCollectionBackend {
   /** Largest object body accepted on PUT, in bytes (advertised as max-resource-size). */
   maxObjectBytes: number;
 
+  /**
+   * Principals that are not people: meeting rooms and other resources (RFC 6638 §2.4.2
+   * calendar-user-type ROOM/RESOURCE), served at /dav/principals/resources/<id>/.
+   */
+  resourcePrincipals?(ctx: DavContext): Promise<{ id: string; displayName: string; address: string; type: 'ROOM' | 'RESOURCE' }[]>;
   /** Extra principal properties for the user (calendar-user-address-set, schedule-inbox-URL…). */
   principalProps?(ctx: DavContext, principal: SessionUser): Promise<Record<Clark, DavPropValue>>;
 

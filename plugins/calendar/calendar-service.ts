@@ -22,6 +22,7 @@ import {
   type CalendarFields, type CalendarSettings, type ComponentName,
 } from './events.ts';
 import { expandOccurrences } from './ical/expand.ts';
+import { describeObject } from './ical/describe-object.ts';
 import type { Logger } from '../../core/logger.ts';
 import { createScheduler, type ItipMailer, type Scheduler } from './scheduling/scheduler.ts';
 import { NO_UID_CONFLICT, parseVCalendar, validateCalendarObject } from './ical/parse-calendar-object.ts';
@@ -56,6 +57,8 @@ export interface CalendarInfo {
   components: ComponentName[];
   timezone: string;
   deadProps: Record<string, string>;
+  /** A meeting room's calendar: the address it is invited by, its capacity. */
+  room?: { address: string; capacity?: number } | undefined;
   publicToken: string | null;
   position: number;
   createdAt: string;
@@ -143,6 +146,7 @@ export function createCalendarService(deps: {
   const toInfo = (r: Record<string, any>): CalendarInfo => ({
     id: r.id, owner: r.owner, slug: r.slug, displayName: r.display_name, color: r.color, description: r.description,
     order: Number(r.sort_order), components: JSON.parse(r.components), timezone: r.timezone, deadProps: JSON.parse(r.dead_props),
+    ...(r.room ? { room: JSON.parse(r.room) } : {}),
     publicToken: r.public_token ?? null, position: Number(r.position), createdAt: r.created_at, deletedAt: r.deleted_at ?? null,
   });
   const toObject = (r: Record<string, any>): ObjectInfo => ({
@@ -271,8 +275,37 @@ export function createCalendarService(deps: {
     async findOwn(userId, uid) {
       const r = await db.selectFrom('calendar_objects as o').innerJoin('calendar_calendars as c', 'c.id', 'o.calendar_id')
         .select(['o.calendar_id', 'o.object_id', 'o.name', 'o.ics']).where('c.owner', '=', userId).where('c.deleted_at', 'is', null)
+        .where('c.room', 'is', null) // a room's bookings are the room's, not its administrator's
         .where('o.uid', '=', uid).where('o.deleted_at', 'is', null).executeTakeFirst();
       return r ? { calendarId: r.calendar_id as string, objectId: r.object_id as string, name: r.name as string, ics: r.ics as string } : undefined;
+    },
+    async findIn(calendarId, uid) {
+      const r = await db.selectFrom('calendar_objects').select(['calendar_id', 'object_id', 'name', 'ics']).where('calendar_id', '=', calendarId)
+        .where('uid', '=', uid).where('deleted_at', 'is', null).executeTakeFirst();
+      return r ? { calendarId: r.calendar_id as string, objectId: r.object_id as string, name: r.name as string, ics: r.ics as string } : undefined;
+    },
+    async room(address) {
+      const cal = (await service.rooms()).find((r) => r.room!.address === address.toLowerCase());
+      return cal ? { calendarId: cal.id } : undefined;
+    },
+    async roomFree(calendarId, ics, uid) {
+      const root = parseVCalendar(ics);
+      if (!root) return false;
+      // Checked for a year from the event's start: a longer series is checked again when changed.
+      const first = describeObject(ics).firstStart ?? Date.now();
+      const mine = expandOccurrences(root, { from: first, to: first + ROOM_HORIZON_MS }, 'UTC', MAX_OCCURRENCES).occurrences;
+      if (mine.length === 0) return true;
+      const from = Math.min(...mine.map((o) => o.start));
+      const to = Math.max(...mine.map((o) => o.end));
+      for (const o of await service.objectsInRange([calendarId], from, to, 'VEVENT')) {
+        if (o.uid === uid) continue;
+        const other = parseVCalendar(o.ics);
+        if (!other) continue;
+        for (const b of expandOccurrences(other, { from, to }, 'UTC', MAX_OCCURRENCES).occurrences) {
+          if (mine.some((m) => m.start < b.end && m.end > b.start)) return false;
+        }
+      }
+      return true;
     },
     async inviteInto(user, meta) {
       await service.ensureDefaultCalendar(user, meta);
@@ -331,7 +364,8 @@ export function createCalendarService(deps: {
     async pendingShares(user: SessionUser): Promise<CalendarView[]> {
       const accepted = await acceptedIds(user.id);
       const dismissed = new Set((await db.selectFrom('calendar_dismissed').select('calendar_id').where('user_id', '=', user.id).execute()).map((r) => r.calendar_id as string));
-      return (await sharedWith(user)).filter((c) => !accepted.has(c.id) && !dismissed.has(c.id));
+      // Rooms are shared with everyone: they are booked from the event form, not added one by one.
+      return (await sharedWith(user)).filter((c) => !accepted.has(c.id) && !dismissed.has(c.id) && !c.room);
     },
     /** Calendars shared with the user that they removed from their list or dismissed. */
     async dismissedShares(user: SessionUser): Promise<CalendarView[]> {
@@ -608,6 +642,30 @@ export function createCalendarService(deps: {
       return out;
     },
     /** Grants a right on a calendar; only the owner may hand out "modify and share". */
+    /** The organization's meeting rooms (calendars with a room address), by name. */
+    async rooms(): Promise<CalendarInfo[]> {
+      const rows = await db.selectFrom('calendar_calendars').selectAll().where('room', 'is not', null).where('deleted_at', 'is', null).orderBy('display_name').execute();
+      return rows.map(toInfo);
+    },
+    /**
+     * A meeting room (administrators): a calendar owned by the administrator who makes it,
+     * readable by the whole organization, invited by `room-<slug>@<first mail domain>`.
+     */
+    async createRoom(admin: SessionUser, input: { name: string; capacity?: number }, metadata: EventMetadata): Promise<CalendarInfo> {
+      if (!auth.isAdmin(admin)) throw new ForbiddenError('only administrators can add meeting rooms');
+      const name = input.name.trim();
+      if (!name) throw new ValidationError('give the room a name');
+      const slug = `room-${name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || newId().toLowerCase()}`;
+      const domain = (await auth.domains())[0] ?? 'rooms.invalid';
+      const address = `${slug}@${domain}`;
+      if ((await service.rooms()).some((r) => r.room!.address === address) || (await auth.userByEmail(address))) throw new ConflictError('a room or person already has that address', 'room_exists');
+      const cal = await service.createCalendar(admin, {
+        displayName: name, components: ['VEVENT'], room: { address, ...(input.capacity ? { capacity: input.capacity } : {}) },
+      }, metadata);
+      await deps.identity.grant(calendarResource(cal.id), { kind: 'org' }, 'read', who(metadata));
+      return cal;
+    },
+
     async share(user: SessionUser, calendarId: string, principal: Principal, right: Right, metadata: EventMetadata): Promise<void> {
       const cal = await view(user, calendarId, 'share');
       if (principal.kind === 'user' && principal.id === cal.owner) throw new ValidationError('the owner already has every right');
@@ -677,6 +735,9 @@ export function createCalendarService(deps: {
 }
 
 /** Resource name for an object made by the browser or an import: its UID when that is a safe path segment. */
+/** How far ahead a room booking is checked for conflicts. */
+const ROOM_HORIZON_MS = 366 * 86_400_000;
+
 /** People one availability check looks at: a meeting's attendees, not the directory. */
 export const MAX_FREEBUSY_PEOPLE = 30;
 

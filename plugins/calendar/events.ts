@@ -33,6 +33,8 @@ export const calendarFields = z.object({
   components: z.array(component).min(1),
   timezone,
   deadProps,
+  /** Set on a meeting room's calendar: the address attendees invite it by, its capacity. */
+  room: z.object({ address: z.string().email().max(320), capacity: z.number().int().min(0).max(100_000).optional() }).optional(),
 });
 export type CalendarFields = z.infer<typeof calendarFields>;
 

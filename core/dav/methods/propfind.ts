@@ -7,9 +7,9 @@ import { DavPreconditionError } from '../errors.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { DavRequest } from '../dav-request.ts';
 import { renderMultistatus, type DavResponse, type PropStat } from '../multistatus.ts';
-import { collectionHref, groupPrincipalHref, homeHref, objectHref, principalHref, principalsHref, rootHref, backendRootHref } from '../paths.ts';
+import { collectionHref, groupPrincipalHref, resourcePrincipalHref, homeHref, objectHref, principalHref, principalsHref, rootHref, backendRootHref } from '../paths.ts';
 import {
-  backendRootProps, collectionProps, groupPrincipalProps, homeProps, objectProps, principalProps, principalsProps, rootProps, type PropMap,
+  backendRootProps, collectionProps, groupPrincipalProps, resourcePrincipalProps, homeProps, objectProps, principalProps, principalsProps, rootProps, type PropMap,
 } from '../props.ts';
 import { readBodyText } from '../read-body.ts';
 import type { Clark, DavObject } from '../types.ts';
@@ -78,6 +78,9 @@ export async function propfind(req: DavRequest): Promise<Response> {
       break;
     case 'principal':
       add(principalHref(target.user.email), await principalProps(ctx, target.user, deps.backends, deps.trees, await deps.auth.groupsOf(target.user.id)));
+      break;
+    case 'resource-principal':
+      add(resourcePrincipalHref(target.resource.id), resourcePrincipalProps(ctx, target.resource));
       break;
     case 'group-principal': {
       const logins = (await Promise.all(target.group.members.map((id) => deps.auth.userById(id)))).filter((u) => u !== undefined).map((u) => u.email);

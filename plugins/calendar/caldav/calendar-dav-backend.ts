@@ -46,6 +46,11 @@ export function createCalendarDavBackend(service: () => CalendarService): DavCol
     defaultContentType: CONTENT_TYPE,
     maxObjectBytes: MAX_OBJECT_BYTES,
 
+    async resourcePrincipals() {
+      // Meeting rooms, so scheduling clients can find and invite them (RFC 6638 §2.4.2).
+      return (await service().rooms()).map((r) => ({ id: r.id, displayName: r.displayName, address: r.room!.address, type: 'ROOM' as const }));
+    },
+
     async principalProps(_ctx, principal) {
       // RFC 6638 §2.4.1: the addresses that identify the user as an attendee/organizer.
       return { [C('calendar-user-address-set')]: { hrefs: [`mailto:${principal.email}`] } };

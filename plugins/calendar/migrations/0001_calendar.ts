@@ -16,6 +16,8 @@ export const createCalendarTables: Migration = {
       .addColumn('timezone', 'text', (c) => c.notNull())
       /** JSON object: Clark name → serialized XML of PROPPATCH dead properties. */
       .addColumn('dead_props', 'text', (c) => c.notNull())
+      /** JSON {address, capacity?} for a meeting room's calendar, null otherwise. */
+      .addColumn('room', 'text')
       .addColumn('public_token', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())

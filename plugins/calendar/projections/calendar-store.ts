@@ -7,6 +7,7 @@ import { describeObject } from '../ical/describe-object.ts';
 const fieldColumns = (f: CalendarFields) => ({
   slug: f.slug, display_name: f.displayName, color: f.color, description: f.description, sort_order: f.order,
   components: JSON.stringify(f.components), timezone: f.timezone, dead_props: JSON.stringify(f.deadProps),
+  room: f.room ? JSON.stringify(f.room) : null,
 });
 
 /**

@@ -8,6 +8,7 @@ import type { CalendarService } from '../calendar-service.ts';
 import { calendarStaticRoutes, colorsCss } from '../views/calendar-static.ts';
 import { calendarAdminRoutes } from './calendar-admin-routes.tsx';
 import { eventRoutes, type EventDriveFiles } from './event-routes.tsx';
+import { roomRoutes } from './room-routes.tsx';
 import { settingsRoutes, taskRoutes } from './task-routes.tsx';
 import { userOf } from './route-kit.ts';
 import { viewRoutes } from './view-routes.tsx';
@@ -46,6 +47,7 @@ export function calendarRoutes(service: () => CalendarService, deps: CalendarRou
   app.route('/calendars', calendarAdminRoutes(service, deps));
   app.route('/tasks', taskRoutes(service));
   app.route('/settings', settingsRoutes(service));
+  app.route('/rooms', roomRoutes(service));
   app.route('/', viewRoutes(service));
   return app;
 }

@@ -12,7 +12,7 @@ import { dateIn, dateToUtc, safeZone, wallclock } from '../ical/zoned-time.ts';
 import { addDays, isDate } from '../views/calendar-grid.ts';
 import { Availability, EventDriveLink, EventDrivePicker, EventFormPage, type EventFormProps } from '../views/event-form-page.tsx';
 import { colorsVersion, metadata, statusOf, str, userError, userOf } from './route-kit.ts';
-import { PARTSTATS, schedulingInfo, setPartstat, type PartStat } from '../scheduling/itip.ts';
+import { PARTSTATS, schedulingInfo, setPartstat, withOrganizer, type PartStat } from '../scheduling/itip.ts';
 
 type Form = Record<string, string | File | (string | File)[]>;
 
@@ -38,7 +38,7 @@ export function eventInput(f: Form): EventInput {
     startDate: str(f.startDate), startTime: str(f.startTime), endDate: str(f.endDate) || str(f.startDate), endTime: str(f.endTime), tz: str(f.tz) || 'UTC',
     repeat: (str(f.repeat) || 'none') as Repeat, interval: Number(str(f.interval) || 1), ends: (['never', 'count', 'until'].includes(str(f.ends)) ? str(f.ends) : 'never') as EventInput['ends'],
     count: Number(str(f.count) || 10), until: str(f.until), reminderMinutes: reminder === '' ? null : Number(reminder),
-    attendees: str(f.attendees).split(/[\s,;]+/).filter(Boolean), color: str(f.color) || null,
+    attendees: [...str(f.attendees).split(/[\s,;]+/), str(f.room)].filter(Boolean), color: str(f.color) || null,
   };
 }
 
@@ -78,7 +78,8 @@ export function eventRoutes(service: () => CalendarService, driveFiles: () => Ev
     const list = writable(cals);
     const current = cals.find((x) => x.id === props.calendarId);
     c.status(status);
-    return c.render(<EventFormPage {...props} drive={driveFiles() !== undefined} calendars={current && !list.includes(current) ? [current, ...list] : list} csrfToken={c.var.csrfToken} colorsVersion={colorsVersion(cals)} />, { title: props.existing ? 'Event' : 'New event' });
+    const rooms = (await service().rooms()).map((r) => ({ name: r.displayName, address: r.room!.address, capacity: r.room!.capacity }));
+    return c.render(<EventFormPage {...props} drive={driveFiles() !== undefined} rooms={rooms} calendars={current && !list.includes(current) ? [current, ...list] : list} csrfToken={c.var.csrfToken} colorsVersion={colorsVersion(cals)} />, { title: props.existing ? 'Event' : 'New event' });
   };
 
   app.get('/new', async (c) => {
@@ -108,7 +109,7 @@ export function eventRoutes(service: () => CalendarService, driveFiles: () => Ev
     const calendarId = str(f.calendarId);
     try {
       const uid = `${newId()}@${new URL(c.req.url).hostname}`;
-      const ics = buildEvent(input, uid, new Date());
+      const ics = withOrganizer(buildEvent(input, uid, new Date()), userOf(c).email, userOf(c).displayName);
       await service().putObject(userOf(c), calendarId, nameForUid(uid), ics, { ifNoneMatch: '*' }, metadata(c));
       return c.redirect(`/calendar?view=week&date=${input.startDate}&done=created`, 303);
     } catch (e) {
@@ -172,10 +173,10 @@ export function eventRoutes(service: () => CalendarService, driveFiles: () => Ev
       const cond = { ifMatch: str(f.etag) || obj.etag };
       if (target !== obj.calendarId && scope === 'all') {
         // Moving: the new calendar gets it first, so a failure leaves the event where it was.
-        await service().putObject(user, target, obj.name, ics, { ifNoneMatch: '*' }, metadata(c));
+        await service().putObject(user, target, obj.name, withOrganizer(ics, user.email, user.displayName), { ifNoneMatch: '*' }, metadata(c));
         await service().deleteObject(user, obj.calendarId, obj.name, cond, metadata(c));
       } else {
-        await service().putObject(user, obj.calendarId, obj.name, ics, cond, metadata(c));
+        await service().putObject(user, obj.calendarId, obj.name, withOrganizer(ics, user.email, user.displayName), cond, metadata(c));
       }
       return c.redirect(`/calendar?view=week&date=${input.startDate}&done=saved`, 303);
     } catch (e) {

@@ -121,3 +121,22 @@ export function replyOf(ics: string, email: string, partstat: PartStat): string 
   cal.updatePropertyWithValue('method', 'REPLY');
   return cal.toString();
 }
+
+/**
+ * The event with an ORGANIZER when it has attendees and none yet (RFC 5545 §3.8.4.3: an
+ * event with attendees is a meeting and needs one): the person saving it in the browser.
+ */
+export function withOrganizer(ics: string, email: string, name?: string): string {
+  const cal = root(ics);
+  if (!cal) return ics;
+  let changed = false;
+  for (const ev of cal.getAllSubcomponents('vevent')) {
+    if (ev.hasProperty('organizer') || !ev.hasProperty('attendee')) continue;
+    const p = new ICAL.Property('organizer');
+    p.setValue(`mailto:${email}`);
+    if (name) p.setParameter('cn', name);
+    ev.addProperty(p);
+    changed = true;
+  }
+  return changed ? cal.toString() : ics;
+}

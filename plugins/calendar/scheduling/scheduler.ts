@@ -33,6 +33,12 @@ export interface SchedulerDeps {
   put(calendarId: string, name: string, ics: string, meta: EventMetadata): Promise<void>;
   remove(calendarId: string, objectId: string, meta: EventMetadata): Promise<void>;
   mailer(): ItipMailer | undefined;
+  /** The meeting room invited by this address, if any. */
+  room(address: string): Promise<{ calendarId: string } | undefined>;
+  /** The object with this UID in one calendar (a room's). */
+  findIn(calendarId: string, uid: string): Promise<ScheduledCopy | undefined>;
+  /** Whether none of the event's occurrences overlaps another booking of the room. */
+  roomFree(calendarId: string, ics: string, uid: string): Promise<boolean>;
 }
 
 export interface Scheduler {
@@ -64,7 +70,20 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     await mailer.submit(from.id, raw, { from: from.email, to: [to] }, { meta });
   }
 
+  /** A room answers by itself: accepted into its calendar when free, declined when booked (RFC 6638 §4.2 auto-schedule). */
+  async function bookRoom(organizer: SessionUser, calendarId: string, address: string, ics: string, meta: EventMetadata) {
+    const uid = schedulingInfo(ics)!.uid;
+    const free = await deps.roomFree(calendarId, ics, uid);
+    const existing = await deps.findIn(calendarId, uid);
+    if (free) await deps.put(calendarId, existing?.name ?? nameForUid(uid), setPartstat(ics, address, 'ACCEPTED'), system(meta));
+    else if (existing) await deps.remove(calendarId, existing.objectId, system(meta));
+    const mine = await deps.findOwn(organizer.id, uid);
+    if (mine) await deps.put(mine.calendarId, mine.name, setPartstat(mine.ics, address, free ? 'ACCEPTED' : 'DECLINED'), system(meta));
+  }
+
   async function deliverInvitation(organizer: SessionUser, email: string, ics: string, summary: string, meta: EventMetadata) {
+    const room = await deps.room(email);
+    if (room) return bookRoom(organizer, room.calendarId, email, ics, meta);
     const user = await deps.auth.userByEmail(email);
     if (!user) return mail(organizer, email, 'REQUEST', ics, summary, meta);
     const uid = schedulingInfo(ics)!.uid;
@@ -80,6 +99,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   }
 
   async function cancelFor(organizer: SessionUser, email: string, ics: string, summary: string, meta: EventMetadata) {
+    const room = await deps.room(email);
+    if (room) {
+      const booked = await deps.findIn(room.calendarId, schedulingInfo(ics)!.uid);
+      if (booked) await deps.remove(room.calendarId, booked.objectId, system(meta));
+      return;
+    }
     const user = await deps.auth.userByEmail(email);
     if (!user) return mail(organizer, email, 'CANCEL', cancelOf(ics), summary, meta);
     const existing = await deps.findOwn(user.id, schedulingInfo(ics)!.uid);

@@ -113,6 +113,7 @@ export function CalendarShell(p: ShellProps) {
         <div class="card">
           <div class="side-links">
             <a href="/calendar/tasks">Tasks</a>
+            <a href="/calendar/rooms">Meeting rooms</a>
             <a href="/calendar/settings">Settings</a>
           </div>
         </div>

@@ -14,6 +14,8 @@ export interface EventFormProps {
   existing?: { objectId: string; etag: string; rid: string | undefined; recurring: boolean; writable: boolean; calendarName: string } | undefined;
   /** Drive files can be attached as links (the drive plugin is enabled). */
   drive?: boolean;
+  /** The organization's meeting rooms, to book one with the event. */
+  rooms?: { name: string; address: string; capacity?: number | undefined }[];
   /** The viewer is invited (an attendee, not the organizer): their answer and who asked. */
   rsvp?: { partstat: string; organizer: string } | undefined;
 }
@@ -121,6 +123,16 @@ export function EventFormPage(p: EventFormProps) {
               <label for="attendees">Attendees</label>
               <textarea id="attendees" name="attendees" rows={2} aria-describedby="attendees-hint">{i.attendees.join('\n')}</textarea>
               <span class="hint" id="attendees-hint">Email addresses, one per line.</span>
+              {p.rooms && p.rooms.length > 0 && !readOnly ? (
+                <div class="field">
+                  <label for="room">Book a room</label>
+                  <select id="room" name="room">
+                    <option value="">No room</option>
+                    {p.rooms.filter((r) => !i.attendees.includes(r.address)).map((r) => <option value={r.address}>{r.name}{r.capacity ? ` (${r.capacity} people)` : ''}</option>)}
+                  </select>
+                  <span class="hint">The room accepts when it is free and declines when it is booked; its answer shows among the attendees.</span>
+                </div>
+              ) : null}
               {readOnly ? null : <button type="button" class="btn btn-small btn-secondary" hx-get="/calendar/events/availability" hx-include="#attendees,#startDate,#tz" hx-target="#availability" hx-swap="innerHTML">Check availability</button>}
               <div id="availability" aria-live="polite"></div>
             </div>
