@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The tests drive real clients from Debian: Chromium for the browser tests (never a
-# downloaded browser build) and mbsync (isync) for the mail sync test. On a fresh
+# downloaded browser build), mbsync (isync) for the mail sync test and rclone for the
+# drive's WebDAV test. On a fresh
 # machine where we are root with apt-get, install them; otherwise say what to do.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/mbsync ] || missing+=(isync)
+[ -x /usr/bin/rclone ] || missing+=(rclone)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing Debian's ${missing[*]} for the tests…" >&2
