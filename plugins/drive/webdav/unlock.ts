@@ -6,7 +6,8 @@ import { ROOT } from '../service/queries.ts';
 import { nodeIdOf, type FilesRequest } from './files-request.ts';
 
 export async function unlock(req: FilesRequest): Promise<Response> {
-  const m = /^\s*<([^>]+)>\s*$/.exec(req.raw.headers.get('Lock-Token') ?? '');
+  // RFC 4918 §10.5 wants a Coded-URL (<token>); some clients (the `webdav` npm library) send the bare token.
+  const m = /^\s*<([^>]+)>\s*$/.exec(req.raw.headers.get('Lock-Token') ?? '') ?? /^\s*((?:urn:uuid|opaquelocktoken):[^\s<>]+)\s*$/.exec(req.raw.headers.get('Lock-Token') ?? '');
   if (!m) throw new ValidationError('UNLOCK needs a Lock-Token header', { code: 'no_lock_token' });
   const t = req.target;
   const all = await req.locks.active(req.drive.drive_id);
