@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { BlobSource, BlobStore } from '../../../core/blobs/index.ts';
 import { BlobTooLargeError } from '../../../core/blobs/index.ts';
+import { INLINE_MAX_BYTES } from '../../../core/blobs/inline-blobs.ts';
 import type { EventLog, StreamAppend } from '../../../core/events/event-log.ts';
 import { fold, handleCommand } from '../../../core/events/handle-command.ts';
 import type { EventMetadata } from '../../../core/events/types.ts';
@@ -179,7 +180,12 @@ export function createDriveService(deps: DriveServiceDeps) {
       if (input.declaredLength !== undefined && input.declaredLength > room) throw new QuotaExceededError();
       let blob;
       try {
-        blob = await deps.blobs.write(input.source, { maxBytes: Math.min(room, deps.blobs.maxBlobBytes) });
+        // A small file whose length is declared is read into memory and staged: it becomes
+        // durable with the FileWritten event, in the same group commit, instead of costing a
+        // file, its fsync and a directory fsync of its own (10,000 small files over rclone).
+        const small = input.declaredLength !== undefined && input.declaredLength <= INLINE_MAX_BYTES && input.declaredLength <= room
+          ? await readSmall(input.source, input.declaredLength) : undefined;
+        blob = small ? await deps.blobs.stage(small) : await deps.blobs.write(input.source, { maxBytes: Math.min(room, deps.blobs.maxBlobBytes) });
       } catch (e) {
         if (e instanceof BlobTooLargeError) throw room < deps.blobs.maxBlobBytes ? new QuotaExceededError() : new LimitExceededError(e.message, 'file_too_large', 413);
         throw e;
@@ -385,3 +391,19 @@ export function createDriveService(deps: DriveServiceDeps) {
 }
 
 export type DriveService = ReturnType<typeof createDriveService>;
+
+/** The whole body of a small upload, refused when it does not have its declared length. */
+async function readSmall(source: BlobSource, declared: number): Promise<Buffer | undefined> {
+  if (Buffer.isBuffer(source)) return source.length === declared ? source : undefined;
+  if (typeof source === 'string' || ArrayBuffer.isView(source)) return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of source as AsyncIterable<Uint8Array | string>) {
+    const b = typeof c === 'string' ? Buffer.from(c) : Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+    size += b.length;
+    if (size > declared) throw new ValidationError('the body is longer than its Content-Length', { code: 'length_mismatch' });
+    chunks.push(b);
+  }
+  if (size !== declared) throw new ValidationError('the body is shorter than its Content-Length', { code: 'length_mismatch' });
+  return Buffer.concat(chunks, size);
+}
