@@ -323,6 +323,7 @@
       else if (e.key === 'Enter' || e.key === 'Tab') { e.preventDefault(); e.stopImmediatePropagation(); take(items[active]); }
       else if (e.key === 'Escape') close();
     }, true);
-    ta.addEventListener('blur', function () { setTimeout(close, 150); });
+    // Closed a moment after focus leaves (a click on an option lands first), unless it came back meanwhile.
+    ta.addEventListener('blur', function () { setTimeout(function () { if (document.activeElement !== ta) close(); }, 150); });
   });
 })();
