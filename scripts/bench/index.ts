@@ -77,7 +77,7 @@ if (want('rclone')) {
 }
 if (want('chat')) {
   const { benchChat } = await import('../../plugins/chat/chat.bench.ts');
-  for (const [k, v] of Object.entries(await benchChat())) put(`chat.${k}`, v);
+  for (const [k, v] of Object.entries(await benchChat())) put(k, v); // keys already start with 'chat.'
 }
 mkdirSync('.bench', { recursive: true });
 writeFileSync('.bench/results.json', `${JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);
