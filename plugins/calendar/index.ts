@@ -3,7 +3,7 @@
 // Wiring only: what the plugin contributes is declared in register(), the work is in
 // the files it imports.
 import type { ItipMailer } from './scheduling/scheduler.ts';
-import type { EventDriveFiles } from './routes/event-routes.tsx';
+import type { EventDriveFiles, PresenceLookup } from './routes/event-routes.tsx';
 import type { EventMetadata } from '../../core/events/types.ts';
 import { definePlugin } from '../../core/plugins/define-plugin.ts';
 import { createCalendarService, type CalendarService } from './calendar-service.ts';
@@ -38,6 +38,7 @@ export default definePlugin({
       publicBase: () => r.services().appliance.publicUrl.replace(/\/+$/, ''),
       groups: () => r.services().identity.listGroups(),
       driveFiles: () => r.services().services.get<EventDriveFiles>('drive.files'),
+      presence: () => r.services().services.get<PresenceLookup>('chat.presence'),
     }));
     r.provide('service', calendars);
     // For the mail plugin: iMIP invitations, replies and cancellations that arrive by mail.

@@ -48,4 +48,16 @@ describe('presence in the header', () => {
     const html = await (await member.get('/calendar')).text();
     expect(html).toMatch(/<span class="presence presence-(online|away|dnd|offline)" data-user="[^"]+"/);
   });
+
+  it("shows attendees' presence beside their answers in the calendar", async () => {
+    const form = await member.page('/calendar/events/new');
+    const cal = /<select id="calendarId" name="calendarId"[^>]*><option value="([^"]+)"/.exec(form)![1]!;
+    const res = await member.post('/calendar/events', { summary: 'Sync', startDate: '2026-12-02', startTime: '09:00', endDate: '2026-12-02', endTime: '09:30', tz: 'UTC', repeat: 'none', calendarId: cal, attendees: a.owner.email });
+    expect(res.status).toBe(303);
+    const week = await (await member.get('/calendar?view=week&date=2026-12-02')).text();
+    const href = /href="(\/calendar\/events\/[^"?]+)"[^>]*data-event-id/.exec(week)![1]!;
+    const page = await (await member.get(href)).text();
+    expect(page).toMatch(new RegExp(`<span class="presence presence-(online|away|dnd|offline)" role="img" aria-label="[a-z]+"></span> ${a.owner.email.replace('.', '\\.')}`));
+  });
 });
+

@@ -7,7 +7,7 @@ import { isCairnError } from '../../../core/errors.ts';
 import type { CalendarService } from '../calendar-service.ts';
 import { calendarStaticRoutes, colorsCss } from '../views/calendar-static.ts';
 import { calendarAdminRoutes } from './calendar-admin-routes.tsx';
-import { eventRoutes, type EventDriveFiles } from './event-routes.tsx';
+import { eventRoutes, type EventDriveFiles, type PresenceLookup } from './event-routes.tsx';
 import { roomRoutes } from './room-routes.tsx';
 import { settingsRoutes, taskRoutes } from './task-routes.tsx';
 import { userOf } from './route-kit.ts';
@@ -19,6 +19,8 @@ export interface CalendarRouteDeps {
   groups(): Promise<{ id: string; name: string; members: string[] }[]>;
   /** The drive's file picker (`drive.files`) when the drive plugin is enabled. */
   driveFiles?(): EventDriveFiles | undefined;
+  /** Presence of people (`chat.presence`) when the chat plugin is enabled. */
+  presence?(): PresenceLookup | undefined;
 }
 
 export function calendarRoutes(service: () => CalendarService, deps: CalendarRouteDeps): Hono<CairnEnv> {
@@ -43,7 +45,7 @@ export function calendarRoutes(service: () => CalendarService, deps: CalendarRou
     const css = colorsCss(await service().listCalendars(userOf(c)));
     return c.body(css, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'private, max-age=31536000, immutable' });
   });
-  app.route('/events', eventRoutes(service, () => deps.driveFiles?.()));
+  app.route('/events', eventRoutes(service, () => deps.driveFiles?.(), () => deps.presence?.()));
   app.route('/calendars', calendarAdminRoutes(service, deps));
   app.route('/tasks', taskRoutes(service));
   app.route('/settings', settingsRoutes(service));

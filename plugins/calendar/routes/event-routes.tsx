@@ -44,6 +44,9 @@ export function eventInput(f: Form): EventInput {
 
 const STALE = 'This event was changed elsewhere since you opened it. Reload it and make your change again.';
 
+/** What the calendar expects of the chat's `chat.presence` service. */
+export interface PresenceLookup { statusOf(userIds: readonly string[]): Promise<Map<string, { presence: string }>> }
+
 /** What the calendar expects of the drive's `drive.files` service (plugins never import each other). */
 export interface EventDriveFiles {
   list(userId: string, folderId?: string): Promise<{ id: string; name: string; kind: 'folder' | 'file'; size: number }[]>;
@@ -51,8 +54,17 @@ export interface EventDriveFiles {
   createShareLink(userId: string, nodeId: string, request: { access: 'public' | 'restricted' }, source?: 'ui'): Promise<{ linkId: string; url: string }>;
 }
 
-export function eventRoutes(service: () => CalendarService, driveFiles: () => EventDriveFiles | undefined = () => undefined): Hono<CairnEnv> {
+export function eventRoutes(service: () => CalendarService, driveFiles: () => EventDriveFiles | undefined = () => undefined, presence: () => PresenceLookup | undefined = () => undefined): Hono<CairnEnv> {
   const app = new Hono<CairnEnv>();
+
+  /** Attendees with their answers, and the presence of those who are people here (when chat provides it). */
+  const answersOf = async (attendees: { email: string; partstat: string }[]) => {
+    const p = presence();
+    const ids = new Map<string, string>();
+    if (p) for (const a of attendees) { const u = await service().userByEmail(a.email); if (u) ids.set(a.email, u.id); }
+    const status = p && ids.size > 0 ? await p.statusOf([...ids.values()]).catch(() => undefined) : undefined;
+    return attendees.map((a) => ({ email: a.email, partstat: a.partstat, presence: status?.get(ids.get(a.email) ?? '')?.presence }));
+  };
 
   // Attachments as links to drive files (public, or restricted to signed-in colleagues).
   app.get('/drive', async (c) => {
@@ -131,6 +143,7 @@ export function eventRoutes(service: () => CalendarService, driveFiles: () => Ev
       input: readEvent(obj.ics, tz, rid), calendarId: obj.calendarId,
       existing: { objectId: obj.objectId, etag: obj.etag, rid, recurring: obj.rrule !== null, writable: obj.writable, calendarName: cal.displayName },
       ...(me && info?.organizer && info.organizer !== me.email ? { rsvp: { partstat: me.partstat, organizer: info.organizer } } : {}),
+      ...(info && info.attendees.length > 0 ? { answers: await answersOf(info.attendees) } : {}),
     });
   });
 

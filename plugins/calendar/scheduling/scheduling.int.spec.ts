@@ -83,6 +83,10 @@ describe('scheduling', () => {
     const bobs = (await copyOf(bob))!;
     const page = await (await bobWeb.get(`/calendar/events/${bobs.calendarId}/${bobs.objectId}`)).text();
     expect(page).toContain('ann@example.test invited you. You accepted.');
+    // Everyone's answer is listed under the attendees.
+    const answers = /<ul class="list attendee-answers"[\s\S]*?<\/ul>/.exec(page)![0];
+    expect(answers).toMatch(/bob@example.test <span class="answer answer-accepted">accepted<\/span>/);
+    expect(answers).toMatch(/carol@partner.example <span class="answer answer-needs-action">no answer yet<\/span>/);
     expect((await bobWeb.post(`/calendar/events/${bobs.calendarId}/${bobs.objectId}/rsvp`, { partstat: 'DECLINED' })).status).toBe(303);
     const anns = (await copyOf(ann))!;
     expect(schedulingInfo(anns.ics)!.attendees.find((x) => x.email === 'bob@example.test')!.partstat).toBe('DECLINED');

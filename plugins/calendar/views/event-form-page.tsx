@@ -18,6 +18,8 @@ export interface EventFormProps {
   rooms?: { name: string; address: string; capacity?: number | undefined }[];
   /** The viewer is invited (an attendee, not the organizer): their answer and who asked. */
   rsvp?: { partstat: string; organizer: string } | undefined;
+  /** Who was invited and what they answered, with presence when a plugin provides it. */
+  answers?: { email: string; partstat: string; presence?: string | undefined }[] | undefined;
 }
 
 const zones = (() => {
@@ -27,6 +29,7 @@ const zones = (() => {
 
 const reminderLabel = (m: number) => (m === 0 ? 'At the start' : m < 60 ? `${m} minutes before` : m < 1440 ? `${m / 60} hour${m === 60 ? '' : 's'} before` : `${m / 1440} day${m === 1440 ? '' : 's'} before`);
 
+const ANSWER_TEXT: Record<string, string> = { 'NEEDS-ACTION': 'no answer yet', ACCEPTED: 'accepted', TENTATIVE: 'maybe', DECLINED: 'declined' };
 const RSVP_TEXT: Record<string, string> = { 'NEEDS-ACTION': 'You have not answered yet.', ACCEPTED: 'You accepted.', TENTATIVE: 'You might go.', DECLINED: 'You declined.' };
 
 export function EventFormPage(p: EventFormProps) {
@@ -123,6 +126,16 @@ export function EventFormPage(p: EventFormProps) {
               <label for="attendees">Attendees</label>
               <textarea id="attendees" name="attendees" rows={2} aria-describedby="attendees-hint">{i.attendees.join('\n')}</textarea>
               <span class="hint" id="attendees-hint">Email addresses, one per line.</span>
+              {p.answers && p.answers.length > 0 ? (
+                <ul class="list attendee-answers" id="attendee-answers">
+                  {p.answers.map((x) => (
+                    <li>
+                      {x.presence ? <span class={`presence presence-${x.presence}`} role="img" aria-label={x.presence}></span> : null} {x.email}{' '}
+                      <span class={`answer answer-${x.partstat.toLowerCase()}`}>{ANSWER_TEXT[x.partstat] ?? x.partstat}</span>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
               {p.rooms && p.rooms.length > 0 && !readOnly ? (
                 <div class="field">
                   <label for="room">Book a room</label>
