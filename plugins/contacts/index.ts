@@ -33,6 +33,17 @@ export default definePlugin({
     r.app(contactsRoutes(contacts, (user) => {
       const s = r.services();
       return suggestedContacts({ db: s.db, auth: s.auth, recipients: s.services.get<RecentRecipients>('mail.recipients') }, user);
+    }, async (emails) => {
+      // Presence beside a contact's address when it is a person here and chat provides presence.
+      const s = r.services();
+      const presence = s.services.get<{ statusOf(ids: readonly string[]): Promise<Map<string, { presence: string }>> }>('chat.presence');
+      const out = new Map<string, string>();
+      if (!presence) return out;
+      const ids = new Map<string, string>();
+      for (const e of emails) { const u = await s.auth.userByEmail(e); if (u) ids.set(u.id, e); }
+      if (ids.size === 0) return out;
+      for (const [id, st] of await presence.statusOf([...ids.keys()])) out.set(ids.get(id)!, st.presence);
+      return out;
     }));
     r.nav({ label: 'Contacts', href: '/contacts', icon: '☎', order: 30 });
     r.provide('service', contacts);

@@ -27,7 +27,7 @@ export default definePlugin({
   id: 'drive',
   version: '1.0.0',
   description: 'Files and folders with WebDAV, versions, trash, restore and share links.',
-  needs: ['db', 'events', 'blobs', 'auth', 'identity', 'config', 'appliance', 'logger'],
+  needs: ['db', 'events', 'blobs', 'auth', 'identity', 'config', 'appliance', 'logger', 'services'],
   register(r) {
     // State lives in the registration: two appliances in one process each get their own.
     let service: DriveService | undefined;
@@ -40,6 +40,7 @@ export default definePlugin({
     const publicUrl = () => r.services().appliance.publicUrl;
     const web: DriveWebDeps = {
       service: drive, links: linkService, blobs: () => r.services().blobs, publicUrl, auth: () => r.services().auth, identity: () => r.services().identity,
+      presence: () => r.services().services.get('chat.presence'),
     };
 
     r.events(driveEvents);

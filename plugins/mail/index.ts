@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import { createMailThreads, createThreadHeads, indexThreadsByMailbox } from './threads/thread-migrations.ts';
 import { threadsProjection } from './threads/threads-projection.ts';
-import type { ContactDirectory, DriveFiles } from './web/mail-web-deps.ts';
+import type { ContactDirectory, DriveFiles, MailWebDeps } from './web/mail-web-deps.ts';
 import { simpleParser } from './shared-mailparser.ts';
 import type { EventMetadata } from '../../core/events/types.ts';
 
@@ -68,9 +68,10 @@ export default definePlugin({
       const s = r.services();
       const directory = s.services.get<ContactDirectory>('contacts.directory');
       const driveFiles = s.services.get<DriveFiles>('drive.files');
+      const presence = s.services.get<NonNullable<MailWebDeps['presence']>>('chat.presence');
       return {
         store: mail(), search: searchService(), settings: mailSettings(), events: s.events, feed: s.feed, auth: s.auth, identity: s.identity,
-        blobs: s.blobs, logger: s.logger, config: s.appliance, submit: smtpServers().submitter, ...(directory ? { directory } : {}), ...(driveFiles ? { driveFiles } : {}),
+        blobs: s.blobs, logger: s.logger, config: s.appliance, submit: smtpServers().submitter, ...(directory ? { directory } : {}), ...(driveFiles ? { driveFiles } : {}), ...(presence ? { presence } : {}),
       };
     }));
 

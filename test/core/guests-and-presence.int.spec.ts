@@ -12,7 +12,7 @@ let member: TestClient;
 const sys = { actor: 'system', source: 'system' } as const;
 
 beforeAll(async () => {
-  a = await createTestAppliance({ plugins: ['mail', 'calendar', 'drive', 'chat'] });
+  a = await createTestAppliance({ plugins: ['mail', 'calendar', 'contacts', 'drive', 'chat'] });
   const m = await addTestUser(a, 'member@example.test');
   await a.identity.addUser({ email: 'visitor@partner.example', password: 'visitor has a password', role: 'guest' }, sys);
   member = new TestClient(a.app, 'http://example.test');
@@ -30,7 +30,7 @@ describe('guests', () => {
     expect(home.headers.get('location')).toBe('/chat');
     const page = await (await guest.get('/chat')).text();
     expect(navLabels(page)).toEqual(['Chat', 'Account']);
-    for (const path of ['/mail', '/calendar', '/drive']) expect((await guest.get(path)).status).toBe(403);
+    for (const path of ['/mail', '/calendar', '/contacts', '/drive']) expect((await guest.get(path)).status).toBe(403);
     expect((await guest.get('/drive/s/no-such-link')).status).not.toBe(403);
     const dav = await a.app.request('http://example.test/dav/', { method: 'PROPFIND', headers: { Authorization: `Basic ${Buffer.from('visitor@partner.example:visitor has a password').toString('base64')}`, Depth: '0' } });
     expect(dav.status).toBe(403);
@@ -39,7 +39,7 @@ describe('guests', () => {
   it('members see every app', async () => {
     const res = await member.get('/calendar');
     expect(res.status).toBe(200);
-    expect(navLabels(await res.text())).toEqual(['Mail', 'Calendar', 'Drive', 'Chat', 'Account']);
+    expect(navLabels(await res.text())).toEqual(['Mail', 'Calendar', 'Contacts', 'Drive', 'Chat', 'Account']);
   });
 });
 
@@ -58,6 +58,33 @@ describe('presence in the header', () => {
     const href = /href="(\/calendar\/events\/[^"?]+)"[^>]*data-event-id/.exec(week)![1]!;
     const page = await (await member.get(href)).text();
     expect(page).toMatch(new RegExp(`<span class="presence presence-(online|away|dnd|offline)" role="img" aria-label="[a-z]+"></span> ${a.owner.email.replace('.', '\\.')}`));
+  });
+
+  it('shows presence beside a local sender in mail, a contact\'s address and the people a folder is shared with', async () => {
+    const memberId = (await a.auth.userByEmail('member@example.test'))!.id;
+    const sys = { actor: 'system', source: 'system' as const, time: new Date().toISOString() };
+    // Mail: a message from the owner, a person here.
+    const store = a.services.services.require<{ ensureAccount(u: string, m: unknown): Promise<void>; deliver(u: string, raw: Buffer, o: unknown, m: unknown): Promise<{ mailboxId: string; uid: number }> }>('mail.store');
+    await store.ensureAccount(memberId, sys);
+    const got = await store.deliver(memberId, Buffer.from(`From: ${a.owner.email}\r\nTo: member@example.test\r\nSubject: hi\r\nMessage-ID: <p1@example.test>\r\n\r\nhello\r\n`), {}, sys);
+    expect(await (await member.get(`/mail/m/${got.mailboxId}/${got.uid}`)).text()).toMatch(/<span class="presence presence-\w+" role="img" aria-label="\w+" data-sender-presence/);
+    // Contacts: a contact whose address is the owner's.
+    const book = (await member.get('/contacts')).headers.get('location')!.split('/').pop()!;
+    await member.page(`/contacts/b/${book}/new`);
+    const created = await member.post(`/contacts/b/${book}/new`, { given: 'The', family: 'Owner', email: a.owner.email, email_type: '' });
+    expect(created.status).toBe(303);
+    const view = await (await member.get(created.headers.get('location')!.split('?')[0]!)).text();
+    expect(view).toMatch(new RegExp(`<span class="presence presence-\\w+" role="img" aria-label="\\w+"></span> <a href="mailto:${a.owner.email.replace('.', '\\.')}`));
+    // Drive: a folder shared with the owner.
+    await member.page('/drive');
+    const folder = await member.post('/drive/folders', { name: 'Plans', parent: '' });
+    expect([302, 303]).toContain(folder.status);
+    const drive = a.services.services.require<{ personalDrive(u: unknown, m: unknown): Promise<{ drive_id: string }>; queries: { children(d: string, p: string): Promise<{ node_id: string; name: string }[]> } }>('drive.service');
+    const d = await drive.personalDrive((await a.auth.userById(memberId))!, sys);
+    const plans = (await drive.queries.children(d.drive_id, '')).find((n) => n.name === 'Plans')!;
+    await member.page(`/drive/nodes/${plans.node_id}/share`);
+    expect((await member.post(`/drive/nodes/${plans.node_id}/people`, { email: a.owner.email, right: 'read' })).status).toBe(303);
+    expect(await (await member.get(`/drive/nodes/${plans.node_id}/share`)).text()).toMatch(/<span class="presence presence-\w+" role="img" aria-label="\w+"><\/span> admin@/);
   });
 });
 

@@ -71,7 +71,10 @@ function rightOf(v: string): Right {
   throw new ValidationError('choose a right');
 }
 
-export function contactsRoutes(service: () => ContactsService, suggestions: (user: SessionUser) => Promise<Suggestion[]> = async () => []): Hono<CairnEnv> {
+/** Presence of people here, by email (from chat's `chat.presence` when enabled). */
+export type PresenceByEmail = (emails: readonly string[]) => Promise<Map<string, string>>;
+
+export function contactsRoutes(service: () => ContactsService, suggestions: (user: SessionUser) => Promise<Suggestion[]> = async () => [], presenceOf: PresenceByEmail = async () => new Map()): Hono<CairnEnv> {
   const app = new Hono<CairnEnv>();
 
   // The stylesheet is public like any static asset (no user data in it).
@@ -206,7 +209,8 @@ export function contactsRoutes(service: () => ContactsService, suggestions: (use
     const b = await book(c);
     const card = await service().getCard(user(c), b.id, c.req.param('card'));
     const groups = b.kind === 'directory' ? [] : await service().groups(user(c), b.id);
-    return render(c, { book: b, title: card.fn || 'Contact' }, <ContactView book={b} card={card} groups={groups} csrfToken={c.var.csrfToken} />);
+    const presence = await presenceOf(card.fields.emails.map((e) => e.value.toLowerCase())).catch(() => new Map<string, string>());
+    return render(c, { book: b, title: card.fn || 'Contact' }, <ContactView book={b} card={card} groups={groups} csrfToken={c.var.csrfToken} presence={presence} />);
   }));
   app.get('/b/:book/c/:card/photo', async (c) => {
     const card = await service().getCard(user(c), c.req.param('book'), c.req.param('card'));

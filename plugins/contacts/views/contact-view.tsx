@@ -12,7 +12,7 @@ function birthday(b: string): string {
   return noYear ? `${noYear[1]}-${noYear[2]} (no year)` : b;
 }
 
-export function ContactView({ book, card, groups, csrfToken }: { book: BookView; card: CardDetail; groups: GroupSummary[]; csrfToken: string }) {
+export function ContactView({ book, card, groups, csrfToken, presence = new Map() }: { book: BookView; card: CardDetail; groups: GroupSummary[]; csrfToken: string; presence?: ReadonlyMap<string, string> }) {
   const f = card.fields;
   const writable = book.right !== 'read' && book.kind !== 'directory';
   const url = (rest: string) => bookUrl(book.id, `/c/${encodeURIComponent(card.cardId)}${rest}`);
@@ -33,7 +33,10 @@ export function ContactView({ book, card, groups, csrfToken }: { book: BookView;
           {card.kind === 'group' ? <><dt>Kind</dt><dd>Group</dd></> : null}
           {f.nickname ? <><dt>Nickname</dt><dd>{f.nickname}</dd></> : null}
           {f.org || f.title ? <><dt>Work</dt><dd>{[f.title, f.org].filter(Boolean).join(', ')}</dd></> : null}
-          {f.emails.map((e) => <><dt>Email</dt><dd><a href={`mailto:${e.value}`}>{e.value}</a><Types t={e.types} /></dd></>)}
+          {f.emails.map((e) => {
+            const p = presence.get(e.value.toLowerCase());
+            return <><dt>Email</dt><dd>{p ? <><span class={`presence presence-${p}`} role="img" aria-label={p}></span>{' '}</> : null}<a href={`mailto:${e.value}`}>{e.value}</a><Types t={e.types} /></dd></>;
+          })}
           {f.phones.map((p) => <><dt>Phone</dt><dd><a href={`tel:${p.value.replace(/[^0-9+*#]/g, '')}`}>{p.value}</a><Types t={p.types} /></dd></>)}
           {f.addresses.map((a) => <><dt>Address</dt><dd>{[a.parts.street, [a.parts.postcode, a.parts.locality].filter(Boolean).join(' '), a.parts.region, a.parts.country].filter(Boolean).join('\n')}<Types t={a.types} /></dd></>)}
           {f.bday ? <><dt>Birthday</dt><dd>{birthday(f.bday)}</dd></> : null}

@@ -244,10 +244,14 @@ export function driveRoutes(deps: DriveWebDeps): Hono<CairnEnv> {
     return Promise.all(rows.map(async (link) => ({ link, url: linkUrl(baseUrl(c, deps.publicUrl()), link.token), itemName: (await svc().queries.node(driveId, link.node_id))?.name ?? '?' })));
   };
   const peopleOf = async (nodeId: string) => {
-    const out = [];
-    for (const g of await deps.auth().grantsOn(folderResource(nodeId))) {
+    const out: { key: string; label: string; right: 'read' | 'write' | 'share'; presence?: string }[] = [];
+    const grants = await deps.auth().grantsOn(folderResource(nodeId));
+    const userIds = grants.flatMap((g) => (g.principal.kind === 'user' ? [g.principal.id] : []));
+    const status = userIds.length > 0 ? await deps.presence?.()?.statusOf(userIds).catch(() => undefined) : undefined;
+    for (const g of grants) {
       const label = g.principal.kind === 'user' ? ((await deps.auth().userById(g.principal.id))?.email ?? '?') : g.principal.kind === 'group' ? `group ${g.principal.id}` : 'everyone in the organization';
-      out.push({ key: g.principal.kind === 'org' ? 'org' : `${g.principal.kind}:${g.principal.id}`, label, right: g.right });
+      const presence = g.principal.kind === 'user' ? status?.get(g.principal.id)?.presence : undefined;
+      out.push({ key: g.principal.kind === 'org' ? 'org' : `${g.principal.kind}:${g.principal.id}`, label, right: g.right, ...(presence ? { presence } : {}) });
     }
     return out;
   };

@@ -16,6 +16,8 @@ export interface DriveWebDeps {
   auth: () => AuthService;
   /** Grants for sharing folders with people. */
   identity: () => IdentityApi;
+  /** Presence of people (`chat.presence`) when the chat plugin is enabled, shown beside those a folder is shared with. */
+  presence?: () => { statusOf(userIds: readonly string[]): Promise<Map<string, { presence: string }>> } | undefined;
 }
 
 export function uiMetadata(c: Context<CairnEnv>, actor = c.var.user!.id): EventMetadata {

@@ -30,7 +30,7 @@ export function LinkList({ links, csrfToken }: { links: LinkView[]; csrfToken: s
   );
 }
 
-export interface PersonView { key: string; label: string; right: 'read' | 'write' | 'share' }
+export interface PersonView { key: string; label: string; right: 'read' | 'write' | 'share'; presence?: string }
 
 export interface SharePageProps { node: NodeRow; links: LinkView[]; csrfToken: string; flash?: FlashMessage; drive: string; people: PersonView[] }
 
@@ -49,7 +49,7 @@ export function SharePage({ node, links, csrfToken, flash, drive, people }: Shar
             <ul class="list" id="people">
               {people.map((p) => (
                 <li class="row" data-principal={p.key}>
-                  <span class="grow">{p.label} <span class="muted">· {RIGHTS.find(([r]) => r === p.right)?.[1]}</span></span>
+                  <span class="grow">{p.presence ? <><span class={`presence presence-${p.presence}`} role="img" aria-label={p.presence}></span>{' '}</> : null}{p.label} <span class="muted">· {RIGHTS.find(([r]) => r === p.right)?.[1]}</span></span>
                   <form method="post" action={`/drive/nodes/${node.node_id}/people/remove${dq}`}>
                     <CsrfField token={csrfToken} />
                     <input type="hidden" name="principal" value={p.key} />

@@ -28,6 +28,8 @@ export interface MailWebDeps {
   directory?: ContactDirectory;
   /** The drive plugin's file picker (`drive.files`) when it is enabled: attach files as links. */
   driveFiles?: DriveFiles;
+  /** Presence of people (`chat.presence`) when the chat plugin is enabled: shown beside a local sender. */
+  presence?: { statusOf(userIds: readonly string[]): Promise<Map<string, { presence: string }>> };
 }
 
 /** What mail expects of the drive's `drive.files` service. */

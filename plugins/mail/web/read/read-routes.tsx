@@ -145,7 +145,11 @@ export function readRoutes(depsFn: MailWebDepsFn): Hono<CairnEnv> {
     const msg = renderMessage(parsed, { allowRemoteImages: imagesShown, partUrl: (i) => `/mail/m/${mailbox.id}/${uid}/att/${i}` });
     if (imagesShown && msg.isHtml) c.header('Content-Security-Policy', CSP_IMAGES_SHOWN);
     const conversation = await conversationOf(dbOf(d), c.var.user!.id, mailbox.id, uid);
-    const pane = <ReadingPane mailbox={mailbox} uid={uid} msg={msg} flags={flags} csrfToken={c.var.csrfToken} imagesShown={imagesShown} conversation={conversation} />;
+    // A sender who is a person here gets their presence beside their name (when chat provides it).
+    const fromAddress = parsed.from?.value[0]?.address;
+    const sender = d.presence && fromAddress ? await d.auth.userByEmail(fromAddress) : undefined;
+    const senderPresence = sender ? (await d.presence!.statusOf([sender.id]).catch(() => undefined))?.get(sender.id)?.presence : undefined;
+    const pane = <ReadingPane mailbox={mailbox} uid={uid} msg={msg} flags={flags} csrfToken={c.var.csrfToken} imagesShown={imagesShown} conversation={conversation} senderPresence={senderPresence} />;
     return listPage(c, { uid, pane });
   });
 

@@ -139,7 +139,7 @@ export function ListPane({ mailbox, mailboxes, page, state, selectedUid, csrfTok
   );
 }
 
-export function ReadingPane({ mailbox, uid, msg, flags, csrfToken, imagesShown, conversation = [] }: { mailbox: MailboxInfo; uid: number; msg: RenderedMessage; flags: readonly string[]; csrfToken: string; imagesShown: boolean; conversation?: readonly ThreadMember[] }) {
+export function ReadingPane({ mailbox, uid, msg, flags, csrfToken, imagesShown, conversation = [], senderPresence }: { mailbox: MailboxInfo; uid: number; msg: RenderedMessage; flags: readonly string[]; csrfToken: string; imagesShown: boolean; conversation?: readonly ThreadMember[]; senderPresence?: string | undefined }) {
   const base = `/mail/m/${mailbox.id}/${uid}`;
   const ref = `${mailbox.id}:${uid}`;
   return (
@@ -165,6 +165,7 @@ export function ReadingPane({ mailbox, uid, msg, flags, csrfToken, imagesShown, 
         <dl class="mail-headers">
           <dt>From</dt>
           <dd>
+            {senderPresence ? <><span class={`presence presence-${senderPresence}`} role="img" aria-label={senderPresence} data-sender-presence></span>{' '}</> : null}
             {msg.from}{' '}
             {msg.sender === 'verified'
               ? <span class="mail-sender verified" title={msg.senderDetail}>✔ verified sender</span>
