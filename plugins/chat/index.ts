@@ -21,21 +21,25 @@ import { fileRoutes } from './routes/file-routes.ts';
 import { hookRoutes } from './routes/hook-routes.ts';
 import { inviteRoutes } from './routes/invite-routes.tsx';
 import { webRoutes } from './routes/web-routes.tsx';
-import { createChatService, type ChatService } from './service/chat-service.ts';
+import { createChatService, type ChatService, type MentionMailbox } from './service/chat-service.ts';
 import { chatStaticRoutes } from './static/chat-static.ts';
 
 export default definePlugin({
   id: 'chat',
   version: '1.0.0',
   description: 'Teams, channels, direct messages, threads, bots and guests, live in every open browser.',
-  needs: ['db', 'events', 'feed', 'auth', 'identity', 'config', 'logger', 'appliance', 'blobs'],
+  needs: ['db', 'events', 'feed', 'auth', 'identity', 'config', 'logger', 'appliance', 'blobs', 'services'],
   register(r) {
     // Per registration, not per module: two appliances in one process each get their own.
     const presence = createPresenceService(() => r.services().db);
     let chat: ChatService | undefined;
     let integrations: Integrations | undefined;
     let hub: LiveHub | undefined;
-    const chatFn = () => (chat ??= createChatService({ ...r.services(), presence, assistantEnabled: assistantConfig(r.services().config) !== undefined }));
+    const chatFn = () => (chat ??= createChatService({
+      ...r.services(), presence, assistantEnabled: assistantConfig(r.services().config) !== undefined,
+      // Mention emails go into the mentioned person's INBOX when mail is enabled.
+      mailbox: () => r.services().services.get<MentionMailbox>('mail.store'), publicUrl: r.services().appliance.publicUrl,
+    }));
     const integrationsFn = () => (integrations ??= createIntegrations({ ...r.services(), chat: chatFn }));
     const hubFn = () => (hub ??= createLiveHub({ feed: r.services().feed, log: r.services().events, chat: chatFn, presence, logger: r.services().logger }));
     const ctx = (): ChatContext => ({

@@ -77,7 +77,9 @@ export function createPresenceService(db: () => Kysely<any>, now: () => number =
   return {
     statusOf,
     async isDoNotDisturb(userId) {
-      return (await statusOf([userId])).get(userId)?.presence === 'dnd';
+      // The choice counts, connected or not: do-not-disturb also silences mention mail to someone offline.
+      const r = await db().selectFrom('chat_user_status').select(['presence', 'presence_until']).where('user_id', '=', userId).executeTakeFirst();
+      return r?.presence === 'dnd' && (r.presence_until === null || Date.parse(r.presence_until as string) > now());
     },
     touch(userId) {
       const before = activity.get(userId);

@@ -64,6 +64,8 @@ export function apiRoutes(ctx: ChatContextFn): Hono<CairnEnv> {
   app.get('/channels/:id/members', async (c) => c.json({ members: await chat().channelMembers(actor(c), c.req.param('id')) }));
   app.post('/channels/:id/members', async (c) => {
     const b = await jsonBody(c);
+    // { teamId } adds the whole team (its non-guest members); { userIds } adds those people.
+    if (typeof b.teamId === 'string') return c.json({ ok: true, added: await chat().inviteTeam(actor(c), c.req.param('id'), b.teamId, meta(c)) });
     await chat().invite(actor(c), c.req.param('id'), strList(b.userIds, 'userIds'), meta(c));
     return c.json({ ok: true });
   });

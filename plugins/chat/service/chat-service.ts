@@ -47,7 +47,20 @@ export interface ChatDeps {
   presence: PresenceService;
   /** Whether the assistant bot exists (chat.assistantUrl configured). */
   assistantEnabled: boolean;
+  /** The mail store (`mail.store`) when mail is enabled: mention emails for people who are away. */
+  mailbox?: () => MentionMailbox | undefined;
+  /** The appliance's public URL, for links in mention emails. */
+  publicUrl?: string;
 }
+
+/** What chat expects of the mail plugin's `mail.store` (plugins never import each other). */
+export interface MentionMailbox {
+  ensureAccount(userId: string, meta: EventMetadata): Promise<unknown>;
+  deliver(userId: string, raw: Buffer, opts: { mailbox?: 'INBOX' }, meta: EventMetadata): Promise<unknown>;
+}
+
+/** At most one mention email per person and channel in this window: a busy channel is not an inbox flood. */
+export const MENTION_MAIL_INTERVAL_MS = 10 * 60_000;
 
 const FACTS_SQL = `select c.*, m.role as member_role,
   exists (select 1 from chat_team_members t where t.team_id = c.team_id and t.user_id = ?) as in_team
@@ -64,6 +77,42 @@ export function conversationId(members: readonly string[]): string {
 
 export function createChatService(deps: ChatDeps) {
   const { events, db } = deps;
+  const mentionMailed = new Map<string, number>();
+
+  /**
+   * Mention emails: people mentioned by name who are offline (no open chat, not active)
+   * get a mail in their INBOX, unless they chose do-not-disturb. Best effort: a failure is
+   * the notification's, never the post's.
+   */
+  async function mailMentions(author: ChatActor, channelId: string, mentioned: readonly string[], text: string, m: EventMetadata): Promise<void> {
+    const mailbox = deps.mailbox?.();
+    if (!mailbox) return;
+    const ids = mentioned.filter((id) => id !== author.id);
+    if (ids.length === 0) return;
+    const status = await deps.presence.statusOf(ids);
+    const channel = await db.selectFrom('chat_channels').select('name').where('id', '=', channelId).executeTakeFirst();
+    for (const id of ids) {
+      if (status.get(id)?.presence !== 'offline' || (await deps.presence.isDoNotDisturb(id))) continue; // here, or asked not to be disturbed
+      const key = `${id}/${channelId}`;
+      const now = Date.now();
+      if ((mentionMailed.get(key) ?? 0) > now - MENTION_MAIL_INTERVAL_MS) continue;
+      mentionMailed.set(key, now);
+      const user = await deps.auth.userById(id);
+      if (!user) continue;
+      const where = channel?.name ? `#${channel.name}` : 'a conversation';
+      const link = `${(deps.publicUrl ?? '').replace(/\/+$/, '')}/chat/c/${channelId}`;
+      const raw = Buffer.from([
+        `From: Cairn Chat <no-reply@${new URL(deps.publicUrl ?? 'http://localhost').hostname}>`, `To: ${user.email}`,
+        `Subject: =?utf-8?B?${Buffer.from(`${author.name} mentioned you in ${where}`).toString('base64')}?=`,
+        `Date: ${new Date(now).toUTCString()}`, `Message-ID: <mention-${id}-${now}@cairn.chat>`, 'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: base64', '',
+        Buffer.from(`${author.name} in ${where}:\n\n${text.slice(0, 2000)}\n\nOpen the conversation: ${link}\n`).toString('base64').replace(/.{76}/g, '$&\r\n'), '',
+      ].join('\r\n'));
+      await mailbox.ensureAccount(id, m);
+      await mailbox.deliver(id, raw, { mailbox: 'INBOX' }, m);
+    }
+  }
+
   const run = <S, C>(stream: string, decider: Decider<S, C, ChatEvent>, command: C, metadata: EventMetadata) =>
     handleCommand(events, stream, decider, command, { metadata });
   const runChannel = (id: string, c: ChannelCommand, m: EventMetadata) => run(channelStream(id), channelDecider, c, m);
@@ -348,6 +397,18 @@ export function createChatService(deps: ChatDeps) {
       }
     },
 
+    /** Adds every (non-guest) member of a team to the channel: "invite a whole team". */
+    async inviteTeam(a: ChatActor, channelId: string, teamId: string, m: EventMetadata): Promise<number> {
+      // Rights first, whatever the team holds: adding nobody must not skip the check.
+      requireInvite(a, await readable(a, channelId));
+      const team = await db.selectFrom('chat_team_members').select('user_id').where('team_id', '=', teamId).execute();
+      if (team.length === 0) throw new NotFoundError('no such team, or nobody in it');
+      const present = new Set((await db.selectFrom('chat_members').select('user_id').where('channel_id', '=', channelId).execute()).map((r) => r.user_id as string));
+      const ids = team.map((r) => r.user_id as string).filter((id) => !present.has(id));
+      if (ids.length > 0) await service.invite(a, channelId, ids, m);
+      return ids.length;
+    },
+
     async removeMember(a: ChatActor, channelId: string, userId: string, m: EventMetadata): Promise<void> {
       const f = await readable(a, channelId);
       if (userId !== a.id) requireManage(a, f);
@@ -414,6 +475,7 @@ export function createChatService(deps: ChatDeps) {
       const json = await appendPost({ messageId: newId(), channelId, author: a.id, text: input.text, rootId, mentions, mentionAll, ...(attachments.length > 0 ? { attachments } : {}) }, m);
       for (const f of attachments) uploads.delete(uploadKey(a.id, f.sha256));
       if (a.kind === 'user') deps.presence.touch(a.id);
+      void mailMentions(a, channelId, mentions, input.text, { ...m, source: 'system' }).catch(() => { /* a notification, not the post */ });
       return json;
     },
 

@@ -58,6 +58,14 @@ export async function runSlash(ctx: SlashContext, text: string): Promise<SlashRe
       await chat.leave(a, channelId, meta);
       return { ephemeral: 'You left the channel' };
     case 'invite': {
+      // `/invite team <name>`: every member of one of your teams.
+      const team = /^team\s+(.+)$/i.exec(cmd.args.trim());
+      if (team) {
+        const t = (await chat.teams(a)).find((x) => x.member && x.name.toLowerCase() === team[1]!.trim().toLowerCase());
+        if (!t) throw new NotFoundError(`none of your teams is called ${team[1]!.trim()}`);
+        const added = await chat.inviteTeam(a, channelId, t.id, meta);
+        return { ephemeral: `Added ${added} ${added === 1 ? 'person' : 'people'} from ${t.name}` };
+      }
       const handles = [...cmd.args.matchAll(/@([\w.-]+)/g)].map((m) => m[1]!.toLowerCase());
       if (handles.length === 0) throw new ValidationError('who? /invite @name');
       const people = await chat.directory(a);
