@@ -21,7 +21,7 @@ import { fileRoutes } from './routes/file-routes.ts';
 import { hookRoutes } from './routes/hook-routes.ts';
 import { inviteRoutes } from './routes/invite-routes.tsx';
 import { webRoutes } from './routes/web-routes.tsx';
-import { createChatService, type ChatService, type MentionMailbox } from './service/chat-service.ts';
+import { createChatService, type ChatDrive, type ChatService, type MentionMailbox } from './service/chat-service.ts';
 import { chatStaticRoutes } from './static/chat-static.ts';
 
 export default definePlugin({
@@ -39,6 +39,7 @@ export default definePlugin({
       ...r.services(), presence, assistantEnabled: assistantConfig(r.services().config) !== undefined,
       // Mention emails go into the mentioned person's INBOX when mail is enabled.
       mailbox: () => r.services().services.get<MentionMailbox>('mail.store'), publicUrl: r.services().appliance.publicUrl,
+      drive: () => r.services().services.get<ChatDrive>('drive.files'),
     }));
     const integrationsFn = () => (integrations ??= createIntegrations({ ...r.services(), chat: chatFn }));
     const hubFn = () => (hub ??= createLiveHub({ feed: r.services().feed, log: r.services().events, chat: chatFn, presence, logger: r.services().logger }));

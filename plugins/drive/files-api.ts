@@ -27,6 +27,11 @@ export interface ShareLinkRequest {
 export interface FilesApi {
   /** The items of a folder of the user's own drive (the root when folderId is omitted), folders first, by name. */
   list(userId: string, folderId?: string): Promise<PickerItem[]>;
+  /**
+   * Saves a file into a folder of the user's own drive (made at the root when missing),
+   * keeping both when the name is taken: chat attachments land in "Chat files".
+   */
+  save(userId: string, folderName: string, name: string, source: Buffer | NodeJS.ReadableStream, contentType: string): Promise<{ id: string; name: string }>;
   /** One live item of the user's own drive by id, or undefined. */
   item(userId: string, nodeId: string): Promise<PickerItem | undefined>;
   /** A download link to one of the user's files or folders; the URL is absolute (the appliance's public URL). */
@@ -46,6 +51,14 @@ export function createFilesApi(deps: { service: () => DriveService; links: () =>
       return (await deps.service().queries.children(drive.drive_id, folderId)).map((n) => ({
         id: n.node_id, name: n.name, kind: n.kind, size: Number(n.size), contentType: n.content_type, modified: n.modified,
       }));
+    },
+    async save(userId, folderName, name, source, contentType) {
+      const metadata = meta(userId, 'ui');
+      const drive = await driveOf(userId, metadata);
+      const existing = await deps.service().queries.child(drive.drive_id, ROOT, folderName);
+      const folder = existing && existing.kind === 'folder' && !existing.trashed_at ? existing : await deps.service().createFolder(drive.drive_id, ROOT, folderName, metadata);
+      const { node } = await deps.service().writeFile(drive.drive_id, folder.node_id, name, { source: source as never, contentType, onConflict: 'keep-both' }, metadata);
+      return { id: node.node_id, name: node.name };
     },
     async item(userId, nodeId) {
       const drive = await driveOf(userId, meta(userId));

@@ -51,7 +51,17 @@ export interface ChatDeps {
   mailbox?: () => MentionMailbox | undefined;
   /** The appliance's public URL, for links in mention emails. */
   publicUrl?: string;
+  /** The drive (`drive.files`) when enabled: attachments are also filed in the uploader's drive. */
+  drive?: () => ChatDrive | undefined;
 }
+
+/** What chat expects of the drive's `drive.files` (plugins never import each other). */
+export interface ChatDrive {
+  save(userId: string, folderName: string, name: string, source: Buffer | NodeJS.ReadableStream, contentType: string): Promise<{ id: string; name: string }>;
+}
+
+/** The uploader's drive folder where chat attachments are filed. */
+export const CHAT_FILES_FOLDER = 'Chat files';
 
 /** What chat expects of the mail plugin's `mail.store` (plugins never import each other). */
 export interface MentionMailbox {
@@ -443,6 +453,9 @@ export function createChatService(deps: ChatDeps) {
       const name = file.name.replace(/[\u0000-\u001f\/\\]/g, '_').trim().slice(0, 255) || 'file';
       const type = /^[a-z]+\/[a-z0-9.+-]{1,80}$/i.test(file.type) ? file.type.toLowerCase() : 'application/octet-stream';
       const blob = await deps.blobs.write(file.source, { maxBytes: MAX_ATTACHMENT_BYTES });
+      // With the drive, the file is also the uploader's, in "Chat files" (same bytes, stored once).
+      const drive = a.kind === 'user' ? deps.drive?.() : undefined;
+      if (drive) await drive.save(a.id, CHAT_FILES_FOLDER, name, await deps.blobs.read(blob.sha256), type);
       const now = Date.now();
       for (const [k, v] of uploads) if (now - v.at > UPLOAD_TTL_MS) uploads.delete(k);
       const att = { sha256: blob.sha256, name, type, size: blob.size };
