@@ -62,7 +62,9 @@ export default definePlugin({
     r.projection(chatSearch);
     r.nav({ label: 'Chat', href: '/chat', icon: '❝', order: 50, guests: true });
     // The user's presence beside their name in every app's header.
-    r.presence({ statusOf: (ids) => presence.statusOf(ids) });
+    // Core asks only for the signed-in user, who is loading a page: connected, even before
+    // their live connection opens (as the chat sidebar counts them).
+    r.presence({ statusOf: (ids) => presence.statusOf(ids, ids.length === 1 ? ids[0] : undefined) });
     // Incoming webhooks: other servers POST with the hook's secret in the URL.
     r.publicPosts(['/hooks/']);
 

@@ -1,5 +1,5 @@
 // Two people in Chromium: a conversation with a mention and a reaction arriving live, a
-// slash command, the phone layout and the dark theme. Screenshots go to test-results/chat-*.png.
+// slash command, a guest invited by link, the phone layout and the dark theme. Screenshots go to test-results/chat-*.png.
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -116,6 +116,39 @@ describe('chat in the browser', () => {
     const scrollWidth = await phone.evaluate(() => document.documentElement.scrollWidth);
     expect(scrollWidth).toBeLessThanOrEqual(390);
     await phone.screenshot({ path: join(SHOTS, 'chat-phone.png'), fullPage: true });
+  });
+
+  test('invites a guest by link; the guest signs up, talks in that channel and sees only chat', async () => {
+    await alice.goto(`${base}/chat/invite-guest`);
+    await alice.fill('input[name=email]', 'vera@partner.example');
+    await alice.locator('label', { hasText: 'general' }).locator('input[name=channelIds]').check();
+    await alice.getByRole('button', { name: 'Create invitation' }).click();
+    const link = await alice.locator('#invite-link').inputValue();
+    expect(link).toMatch(/\/chat\/invite\/\S+$/);
+    await alice.screenshot({ path: join(SHOTS, 'chat-guest-invitation.png') });
+
+    const ctx = await browser.newContext({ viewport: { width: 1200, height: 850 } });
+    try {
+      const guest = await ctx.newPage();
+      guest.on('pageerror', (e) => errors.push(String(e)));
+      await guest.goto(link.replace(/^https?:\/\/[^/]+/, base));
+      await guest.fill('input[name=displayName]', 'Vera Visitor');
+      await guest.fill('input[name=password]', 'vera has a password');
+      await Promise.all([guest.waitForURL((u) => u.pathname.startsWith('/chat')), guest.getByRole('button', { name: 'Create guest account' }).click()]);
+      await guest.locator('#chat[data-live="on"]').waitFor({ timeout: LIVE_MS });
+      const nav = await guest.locator('nav.appnav').textContent();
+      expect(nav).toContain('Chat');
+      expect(nav).not.toContain('Mail');
+      await guest.fill('#composer-main', 'Thanks for having me');
+      await guest.keyboard.press('Enter');
+      await alice.goto(`${base}/chat`);
+      await alice.locator('#messages .msg', { hasText: 'Thanks for having me' }).waitFor({ timeout: LIVE_MS });
+      await guest.screenshot({ path: join(SHOTS, 'chat-guest.png') });
+      // Guests cannot browse the team's channels (other apps: test/core/guests-and-presence).
+      expect((await guest.goto(`${base}/chat/browse`))!.status()).toBeGreaterThanOrEqual(400);
+    } finally {
+      await ctx.close();
+    }
   });
 
   test('no script errors', () => {

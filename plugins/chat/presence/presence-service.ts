@@ -18,7 +18,8 @@ export interface UserStatus {
 
 /** The service other apps use (`chat.presence`) to show status next to a person. */
 export interface PresenceApi {
-  statusOf(userIds: readonly string[]): Promise<Map<string, UserStatus>>;
+  /** `viewing`: the one of them loading a page right now, counted as connected. */
+  statusOf(userIds: readonly string[], viewing?: string): Promise<Map<string, UserStatus>>;
   /** True while the user asked not to be disturbed: skip notifications (mention mail, browser). */
   isDoNotDisturb(userId: string): Promise<boolean>;
   /** Called by other apps when a user does something (keeps them "online"). */
