@@ -75,6 +75,10 @@ if (want('rclone')) {
   const { benchRclone } = await import('./rclone.bench.ts');
   for (const [k, v] of Object.entries(await benchRclone())) put(`rclone.${k}`, v);
 }
+if (want('chat-sockets')) {
+  const { benchChatSockets } = await import('./chat-sockets.bench.ts');
+  for (const [k, v] of Object.entries(await benchChatSockets())) put(`chat_sockets.${k}`, v);
+}
 if (want('chat')) {
   const { benchChat } = await import('../../plugins/chat/chat.bench.ts');
   for (const [k, v] of Object.entries(await benchChat())) put(k, v); // keys already start with 'chat.'
