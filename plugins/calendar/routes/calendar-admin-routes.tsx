@@ -7,7 +7,8 @@ import type { CairnEnv } from '../../../core/http/env.ts';
 import type { Principal, Right } from '../../../core/identity/auth-service.ts';
 import { MAX_IMPORT_BYTES, type CalendarService } from '../calendar-service.ts';
 import { CalendarManagePage, NewCalendarPage, type ManageProps } from '../views/calendar-manage-page.tsx';
-import { colorsVersion, flashFrom, metadata, restorePoint, statusOf, str, userError, userOf, type DoneKey } from './route-kit.ts';
+import { restorePointFromForm } from '../../../core/restore/restore-point.ts';
+import { colorsVersion, flashFrom, metadata, statusOf, str, userError, userOf, type DoneKey } from './route-kit.ts';
 
 type Extra = Partial<Pick<ManageProps, 'flash' | 'preview' | 'importResult'>>;
 
@@ -139,7 +140,7 @@ export function calendarAdminRoutes(service: () => CalendarService, deps: { publ
   app.get('/:id/restore', async (c) => {
     const id = c.req.param('id');
     try {
-      const { point, iso } = restorePoint(c.req.query('preset'), c.req.query('at') || undefined);
+      const { point, iso } = restorePointFromForm(c.req.query('preset'), c.req.query('at') || undefined);
       const summary = await service().previewRestore(userOf(c), id, point, metadata(c));
       return page(c, id, { preview: { at: iso, label: iso.replace('T', ' ').slice(0, 19) + ' UTC', summary } });
     } catch (e) {
@@ -150,7 +151,7 @@ export function calendarAdminRoutes(service: () => CalendarService, deps: { publ
   app.post('/:id/restore', async (c) => {
     const id = c.req.param('id');
     const f = await c.req.parseBody();
-    return act(c, id, async () => service().restore(userOf(c), id, restorePoint(undefined, str(f.at)).point, metadata(c)), 'calendarRestored');
+    return act(c, id, async () => service().restore(userOf(c), id, restorePointFromForm(undefined, str(f.at)).point, metadata(c)), 'calendarRestored');
   });
   app.post('/:id/undelete/:objectId', (c) => act(c, c.req.param('id'), () => service().undeleteObject(userOf(c), c.req.param('id'), c.req.param('objectId'), metadata(c)), 'undeleted'));
   return app;

@@ -1,11 +1,10 @@
-// What every calendar route shares: event metadata from the request, the restore point
-// of a form, the success messages a redirect may name, and the sidebar's data.
+// What every calendar route shares: event metadata from the request, the success
+// messages a redirect may name, and the sidebar's data.
 import type { Context } from 'hono';
-import { ValidationError, isCairnError, type CairnError } from '../../../core/errors.ts';
+import { isCairnError, type CairnError } from '../../../core/errors.ts';
 import type { EventMetadata } from '../../../core/events/types.ts';
 import type { CairnEnv } from '../../../core/http/env.ts';
 import type { SessionUser } from '../../../core/identity/auth-service.ts';
-import { RESTORE_PRESETS, type RestorePoint } from '../../../core/restore/restore-point.ts';
 import { createHash } from 'node:crypto';
 import type { CalendarService, CalendarView } from '../calendar-service.ts';
 import type { FlashMessage } from '../../../ui/components/index.ts';
@@ -15,18 +14,6 @@ export function metadata(c: Context<CairnEnv>): EventMetadata {
 }
 
 export const userOf = (c: Context<CairnEnv>): SessionUser => c.var.user!;
-
-/** `24h`… presets, or a datetime-local value taken as UTC, or an ISO time. */
-export function restorePoint(preset: string | undefined, at: string | undefined, now = Date.now()): { point: RestorePoint; iso: string } {
-  if (at) {
-    const t = Date.parse(/Z|[+-]\d\d:\d\d$/.test(at) ? at : `${at}Z`);
-    if (Number.isNaN(t)) throw new ValidationError('that is not a valid time');
-    return { point: { time: new Date(t) }, iso: new Date(t).toISOString() };
-  }
-  const ms = RESTORE_PRESETS[preset as keyof typeof RESTORE_PRESETS];
-  if (!ms) throw new ValidationError('choose how far back to restore');
-  return { point: { time: new Date(now - ms) }, iso: new Date(now - ms).toISOString() };
-}
 
 /** Success messages a redirect may name (`?done=key`); only these, so a link cannot put its own words on the page. */
 export const DONE = {

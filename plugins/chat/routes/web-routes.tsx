@@ -3,8 +3,8 @@
 import { Hono, type Context } from 'hono';
 import type { CairnEnv } from '../../../core/http/env.ts';
 import { requireUser } from '../../../core/http/require-user.ts';
-import { isCairnError, ValidationError } from '../../../core/errors.ts';
-import { RESTORE_PRESETS, type RestorePoint } from '../../../core/restore/restore-point.ts';
+import { isCairnError } from '../../../core/errors.ts';
+import { restorePointFromForm } from '../../../core/restore/restore-point.ts';
 import { presenceChoices, type PresenceChoice } from '../events.ts';
 import { isAdmin, requireNotGuest } from '../policy/access.ts';
 import { runSlash } from '../slash/run-slash.ts';
@@ -23,18 +23,6 @@ function expiryOf(v: string, now = new Date()): string | null {
   if (v === 'today') { const d = new Date(now); d.setHours(23, 59, 59, 0); return d.toISOString(); }
   if (v === 'week') return new Date(now.getTime() + 7 * 86400_000).toISOString();
   return null;
-}
-
-function restorePoint(preset: string | undefined, at: string | undefined): { point: RestorePoint; iso: string } {
-  if (at) {
-    const t = Date.parse(/Z|[+-]\d\d:\d\d$/.test(at) ? at : `${at}Z`);
-    if (Number.isNaN(t)) throw new ValidationError('that is not a valid time');
-    return { point: { time: new Date(t) }, iso: new Date(t).toISOString() };
-  }
-  const ms = RESTORE_PRESETS[preset as keyof typeof RESTORE_PRESETS];
-  if (!ms) throw new ValidationError('choose how far back to restore');
-  const t = Date.now() - ms;
-  return { point: { time: new Date(t) }, iso: new Date(t).toISOString() };
 }
 
 export function webRoutes(ctx: ChatContextFn): Hono<CairnEnv> {
@@ -183,7 +171,7 @@ export function webRoutes(ctx: ChatContextFn): Hono<CairnEnv> {
       const preset = c.req.query('preset');
       let preview;
       if (at || preset) {
-        const { point, iso } = restorePoint(preset, at || undefined);
+        const { point, iso } = restorePointFromForm(preset, at || undefined);
         preview = { iso, summary: await chat().previewRestore(actor(c), id, point, meta(c, 'ui')) };
       }
       return shell(c, 'Restore channel', <RestorePage channelId={id} name={ch.name} preview={preview} csrfToken={c.var.csrfToken} />, { current: id });
@@ -193,7 +181,7 @@ export function webRoutes(ctx: ChatContextFn): Hono<CairnEnv> {
     const f = await c.req.parseBody();
     const id = c.req.param('id');
     try {
-      const { point } = restorePoint(undefined, String(f.at ?? ''));
+      const { point } = restorePointFromForm(undefined, String(f.at ?? ''));
       await chat().restore(actor(c), id, point, meta(c, 'ui'));
       return c.redirect(`/chat/c/${id}?done=restored`, 303);
     } catch (e) { return fail(c, e, id); }

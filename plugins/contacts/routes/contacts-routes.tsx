@@ -12,7 +12,7 @@ import { isCairnError, LimitExceededError, NotFoundError, ValidationError } from
 import type { Principal, Right, SessionUser } from '../../../core/identity/auth-service.ts';
 import type { Suggestion } from '../suggested-contacts.ts';
 import { SuggestedView } from '../views/suggested-view.tsx';
-import { RESTORE_PRESETS, type RestorePoint } from '../../../core/restore/restore-point.ts';
+import { restorePointFromForm } from '../../../core/restore/restore-point.ts';
 import type { FlashMessage } from '../../../ui/components/index.ts';
 import type { BookView, ContactsService, RestoreTarget } from '../contacts-service.ts';
 import { MAX_IMPORT_BYTES, MAX_PHOTO_BYTES } from '../limits.ts';
@@ -39,18 +39,6 @@ type Done = keyof typeof DONE;
 
 function metadata(c: Context<CairnEnv>): EventMetadata {
   return { actor: c.var.user!.id, source: 'ui', requestId: c.var.requestId, time: new Date().toISOString() };
-}
-
-/** `24h`… presets, or a datetime-local value taken as UTC, or an ISO time. */
-function restorePoint(preset: string | undefined, at: string | undefined, now = Date.now()): { point: RestorePoint; iso: string } {
-  if (at) {
-    const t = Date.parse(/Z|[+-]\d\d:\d\d$/.test(at) ? at : `${at}Z`);
-    if (Number.isNaN(t)) throw new ValidationError('that is not a valid time');
-    return { point: { time: new Date(t) }, iso: new Date(t).toISOString() };
-  }
-  const ms = RESTORE_PRESETS[preset as keyof typeof RESTORE_PRESETS];
-  if (!ms) throw new ValidationError('choose how far back to restore');
-  return { point: { time: new Date(now - ms) }, iso: new Date(now - ms).toISOString() };
 }
 
 function restoreTarget(target: string, newName: string, book: BookView): RestoreTarget {
@@ -318,7 +306,7 @@ export function contactsRoutes(service: () => ContactsService, suggestions: (use
     const b = await book(c, 'write');
     if (!c.req.query('preset') && !c.req.query('at')) return restorePage(c, b);
     try {
-      const { point, iso } = restorePoint(c.req.query('preset'), c.req.query('at') || undefined);
+      const { point, iso } = restorePointFromForm(c.req.query('preset'), c.req.query('at') || undefined);
       const target = c.req.query('target') ?? 'same';
       const newName = c.req.query('newName') ?? '';
       const summary = await service().previewRestore(user(c), b.id, point, restoreTarget(target, newName, b), metadata(c));
@@ -331,7 +319,7 @@ export function contactsRoutes(service: () => ContactsService, suggestions: (use
   app.post('/b/:book/restore', (c) => guard(c, async () => {
     const b = await book(c, 'write');
     const f = await c.req.parseBody();
-    const { point } = restorePoint(undefined, String(f.at ?? ''));
+    const { point } = restorePointFromForm(undefined, String(f.at ?? ''));
     const r = await service().restore(user(c), b.id, point, restoreTarget(String(f.target ?? 'same'), String(f.newName ?? ''), b), metadata(c));
     return done(c, bookUrl(r.targetBookId || b.id), 'restored');
   }));

@@ -8,7 +8,7 @@ import { isCairnError, NotFoundError, ValidationError, CairnError } from '../../
 import type { Principal, Right } from '../../../core/identity/auth-service.ts';
 import { folderResource, requireAccess, sharedWithMe, type Access, type Scope } from '../service/access.ts';
 import { SharedPage } from '../views/shared-page.tsx';
-import { RESTORE_PRESETS, type RestorePoint } from '../../../core/restore/restore-point.ts';
+import { restorePointFromForm } from '../../../core/restore/restore-point.ts';
 import { ROOT, type NodeRow } from '../service/queries.ts';
 import { serveFile } from '../webdav/get.ts';
 import { DrivePage } from '../views/drive-page.tsx';
@@ -27,18 +27,6 @@ const SEARCH_LIMIT = 200;
 type Form = Record<string, string | File | (string | File)[]>;
 const field = (f: Form, k: string) => { const v = f[k]; return typeof v === 'string' ? v : ''; };
 const codeOf = (e: unknown) => (isCairnError(e) ? String((e.details as { code?: unknown } | undefined)?.code ?? e.code) : undefined);
-
-/** `24h`… presets, a datetime-local value taken as UTC, or an ISO time. */
-export function restorePoint(preset: string | undefined, at: string | undefined, now = Date.now()): { point: RestorePoint; iso: string } {
-  if (at) {
-    const t = Date.parse(/Z|[+-]\d\d:\d\d$/.test(at) ? at : `${at}Z`);
-    if (Number.isNaN(t)) throw new ValidationError('that is not a valid time');
-    return { point: { time: new Date(t) }, iso: new Date(t).toISOString() };
-  }
-  const ms = RESTORE_PRESETS[preset as keyof typeof RESTORE_PRESETS];
-  if (!ms) throw new ValidationError('choose how far back to restore');
-  return { point: { time: new Date(now - ms) }, iso: new Date(now - ms).toISOString() };
-}
 
 export function driveRoutes(deps: DriveWebDeps): Hono<CairnEnv> {
   const app = new Hono<CairnEnv>();
@@ -274,7 +262,7 @@ export function driveRoutes(deps: DriveWebDeps): Hono<CairnEnv> {
         access: field(f, 'access') === 'restricted' ? 'restricted' : 'public',
         permission: field(f, 'permission') === 'upload' ? 'upload' : 'download',
         ...(password ? { password } : {}),
-        ...(expires ? { expiresAt: new Date(restorePoint(undefined, expires).iso) } : {}),
+        ...(expires ? { expiresAt: new Date(restorePointFromForm(undefined, expires).iso) } : {}),
       }, uiMetadata(c));
     });
   });
@@ -330,7 +318,7 @@ export function driveRoutes(deps: DriveWebDeps): Hono<CairnEnv> {
       return c.render(<RestorePage {...base} {...(flash ? { flash } : {})} />, { title: 'Restore a folder' });
     }
     try {
-      const { point, iso } = restorePoint(c.req.query('preset'), c.req.query('at') || undefined);
+      const { point, iso } = restorePointFromForm(c.req.query('preset'), c.req.query('at') || undefined);
       const summary = await svc().previewFolderRestore(drive.drive_id, folderId, point, uiMetadata(c));
       return c.render(<RestorePage {...base} preview={{ at: iso, label: `${iso.replace('T', ' ').slice(0, 19)} UTC`, summary }} />, { title: 'Restore a folder' });
     } catch (e) {
@@ -342,7 +330,7 @@ export function driveRoutes(deps: DriveWebDeps): Hono<CairnEnv> {
   app.post('/restore', async (c) => {
     const f = await c.req.parseBody();
     const folderId = field(f, 'folder');
-    return act(c, folderHref(folderId), 'folder_restored', async () => svc().restoreFolder((await myDrive(c)).drive_id, folderId, restorePoint(undefined, field(f, 'at')).point, uiMetadata(c)));
+    return act(c, folderHref(folderId), 'folder_restored', async () => svc().restoreFolder((await myDrive(c)).drive_id, folderId, restorePointFromForm(undefined, field(f, 'at')).point, uiMetadata(c)));
   });
   return app;
 }

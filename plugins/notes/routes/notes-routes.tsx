@@ -2,25 +2,13 @@ import { Hono, type Context } from 'hono';
 import type { CairnEnv } from '../../../core/http/env.ts';
 import { requireUser } from '../../../core/http/require-user.ts';
 import type { EventMetadata } from '../../../core/events/types.ts';
-import { isCairnError, ValidationError } from '../../../core/errors.ts';
-import { RESTORE_PRESETS, type RestorePoint } from '../../../core/restore/restore-point.ts';
+import { isCairnError } from '../../../core/errors.ts';
+import { restorePointFromForm } from '../../../core/restore/restore-point.ts';
 import type { NotesService } from '../notes-service.ts';
 import { NotesPage, type NotesPageProps } from '../views/notes-page.tsx';
 
 function metadata(c: Context<CairnEnv>): EventMetadata {
   return { actor: c.var.user!.id, source: 'ui', requestId: c.var.requestId, time: new Date().toISOString() };
-}
-
-/** `24h`… presets, or a datetime-local value taken as UTC, or an ISO time. */
-function restorePoint(preset: string | undefined, at: string | undefined, now = Date.now()): { point: RestorePoint; iso: string } {
-  if (at) {
-    const t = Date.parse(/Z|[+-]\d\d:\d\d$/.test(at) ? at : `${at}Z`);
-    if (Number.isNaN(t)) throw new ValidationError('that is not a valid time');
-    return { point: { time: new Date(t) }, iso: new Date(t).toISOString() };
-  }
-  const ms = RESTORE_PRESETS[preset as keyof typeof RESTORE_PRESETS];
-  if (!ms) throw new ValidationError('choose how far back to restore');
-  return { point: { time: new Date(now - ms) }, iso: new Date(now - ms).toISOString() };
 }
 
 const DONE = {
@@ -63,7 +51,7 @@ export function notesRoutes(service: () => NotesService): Hono<CairnEnv> {
   });
   app.get('/restore', async (c) => {
     try {
-      const { point, iso } = restorePoint(c.req.query('preset'), c.req.query('at') || undefined);
+      const { point, iso } = restorePointFromForm(c.req.query('preset'), c.req.query('at') || undefined);
       const summary = await service().previewRestore(c.var.user!.id, point, metadata(c));
       return page(c, { preview: { at: iso, label: iso.replace('T', ' ').slice(0, 19) + ' UTC', summary } });
     } catch (e) {
@@ -74,7 +62,7 @@ export function notesRoutes(service: () => NotesService): Hono<CairnEnv> {
   app.post('/restore', async (c) => {
     const f = await c.req.parseBody();
     return act(c, async () => {
-      const { point } = restorePoint(undefined, String(f.at ?? ''));
+      const { point } = restorePointFromForm(undefined, String(f.at ?? ''));
       await service().restore(c.var.user!.id, point, metadata(c));
     }, 'restored');
   });

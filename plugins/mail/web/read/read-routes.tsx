@@ -22,7 +22,7 @@ import { isCairnError, NotFoundError, ValidationError } from '../../../../core/e
 import type { CairnEnv } from '../../../../core/http/env.ts';
 import { requireUser } from '../../../../core/http/require-user.ts';
 import { isHtmx } from '../../../../core/http/wants-json.ts';
-import { RESTORE_PRESETS } from '../../../../core/restore/restore-point.ts';
+import { restorePointFromForm } from '../../../../core/restore/restore-point.ts';
 import type { MailboxInfo } from '../../store/types.ts';
 import type { MailWebDeps, MailWebDepsFn } from '../mail-web-deps.ts';
 import { ownMailbox, ownMailboxes, uiMeta } from '../shared/mail-access.ts';
@@ -281,16 +281,7 @@ export function readRoutes(depsFn: MailWebDepsFn): Hono<CairnEnv> {
   });
 
   // ---- restore a folder ----
-  const restoreAt = (preset: string | undefined, at: string | undefined): Date => {
-    if (at) {
-      const t = Date.parse(/Z|[+-]\d\d:\d\d$/.test(at) ? at : `${at}Z`);
-      if (Number.isNaN(t)) throw new ValidationError('that is not a valid time');
-      return new Date(t);
-    }
-    const ms = RESTORE_PRESETS[preset as keyof typeof RESTORE_PRESETS];
-    if (!ms) throw new ValidationError('choose how far back to restore');
-    return new Date(Date.now() - ms);
-  };
+  const restoreAt = (preset: string | undefined, at: string | undefined): Date => new Date(restorePointFromForm(preset, at).iso);
   app.get('/m/:mb/restore', async (c) => {
     const d = depsFn();
     const mailbox = await ownMailbox(d, c, c.req.param('mb')!);
