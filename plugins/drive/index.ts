@@ -52,7 +52,7 @@ export default definePlugin({
     r.nav({ label: 'Drive', href: '/drive', icon: '▤', order: 40, guests: ['/s/', '/static/'] });
     const app = new Hono<CairnEnv>();
     // Public first (assets, share links), then the signed-in app (requireUser on everything else).
-    app.route('/static', driveAssets());
+    app.route('/', driveAssets());
     app.route('/s', shareRoutes(web, () => publicUrl().startsWith('https:')));
     app.route('/', driveRoutes(web));
     r.app(app);

@@ -2,13 +2,9 @@
 // the URL so they can be cached for a year. The time grid's position classes are
 // generated here (96 quarter-hour rows, up to MAX_LANES side by side): the CSP allows
 // no inline style attributes, so every position must be a class.
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Hono } from 'hono';
+import { pluginAssets } from '../../../core/http/plugin-assets.ts';
 import { MAX_LANES, SLOTS_PER_DAY } from './calendar-grid.ts';
-
-const TYPES: Record<string, string> = { css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8' };
 
 function gridClasses(): string {
   const out: string[] = [];
@@ -20,39 +16,13 @@ function gridClasses(): string {
   return out.join('\n');
 }
 
-interface Asset { body: Buffer; type: string; hash: string }
-let loaded: Map<string, Asset> | undefined;
-function assets(): Map<string, Asset> {
-  if (loaded) return loaded;
-  loaded = new Map();
-  for (const f of ['calendar.css', 'calendar.js']) {
-    let body = readFileSync(join(import.meta.dirname, 'static', f));
-    if (f === 'calendar.css') body = Buffer.concat([body, Buffer.from(`\n/* generated */\n${gridClasses()}\n`)]);
-    loaded.set(f, { body, type: TYPES[f.split('.').pop()!]!, hash: createHash('sha256').update(body).digest('hex').slice(0, 12) });
-  }
-  return loaded;
-}
+const assets = pluginAssets({
+  pluginId: 'calendar', dir: join(import.meta.dirname, 'static'), files: ['calendar.css', 'calendar.js'],
+  extend: (f, body) => (f === 'calendar.css' ? Buffer.concat([body, Buffer.from(`\n/* generated */\n${gridClasses()}\n`)]) : body),
+});
 
-export function calendarAssetUrl(file: string): string {
-  const a = assets().get(file);
-  return a ? `/calendar/static/${file}?v=${a.hash}` : `/calendar/static/${file}`;
-}
-
-export function calendarStaticRoutes(): Hono<any> {
-  const app = new Hono();
-  app.get('/static/:file', (c) => {
-    const a = assets().get(c.req.param('file'));
-    if (!a) return c.notFound();
-    const etag = `"${a.hash}"`;
-    const headers = {
-      'Content-Type': a.type, ETag: etag, 'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': c.req.query('v') === a.hash ? 'public, max-age=31536000, immutable' : 'public, max-age=3600',
-    };
-    if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
-    return c.body(new Uint8Array(a.body), 200, headers);
-  });
-  return app;
-}
+export const calendarAssetUrl = (file: string): string => assets.url(file);
+export const calendarStaticRoutes = () => assets.routes();
 
 /** Per-viewer stylesheet: one class per calendar carrying its color (`.cal-<id> { --ev: … }`). */
 export function colorsCss(calendars: { id: string; color: string }[]): string {

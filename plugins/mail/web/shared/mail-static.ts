@@ -1,42 +1,9 @@
 // Mail's static files (CSS, JS, the blocked-image placeholder), served under
 // /mail/static/<file> with a content hash in the URL so they can be cached for a year.
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Hono } from 'hono';
+import { pluginAssets } from '../../../../core/http/plugin-assets.ts';
 
-const TYPES: Record<string, string> = { css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8', svg: 'image/svg+xml' };
-const FILES = ['mail.css', 'mail.js', 'blocked-image.svg'];
+const assets = pluginAssets({ pluginId: 'mail', dir: join(import.meta.dirname, 'static'), files: ['mail.css', 'mail.js', 'blocked-image.svg'] });
 
-interface Asset { body: Buffer; type: string; hash: string }
-let loaded: Map<string, Asset> | undefined;
-function assets(): Map<string, Asset> {
-  if (loaded) return loaded;
-  loaded = new Map();
-  for (const f of FILES) {
-    const body = readFileSync(join(import.meta.dirname, 'static', f));
-    loaded.set(f, { body, type: TYPES[f.split('.').pop()!]!, hash: createHash('sha256').update(body).digest('hex').slice(0, 12) });
-  }
-  return loaded;
-}
-
-export function mailAssetUrl(file: string): string {
-  const a = assets().get(file);
-  return a ? `/mail/static/${file}?v=${a.hash}` : `/mail/static/${file}`;
-}
-
-export function mailStaticRoutes(): Hono {
-  const app = new Hono();
-  app.get('/static/:file', (c) => {
-    const a = assets().get(c.req.param('file'));
-    if (!a) return c.notFound();
-    const etag = `"${a.hash}"`;
-    const headers = {
-      'Content-Type': a.type, ETag: etag, 'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': c.req.query('v') === a.hash ? 'public, max-age=31536000, immutable' : 'public, max-age=3600',
-    };
-    if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
-    return c.body(new Uint8Array(a.body), 200, headers);
-  });
-  return app;
-}
+export const mailAssetUrl = (file: string): string => assets.url(file);
+export const mailStaticRoutes = () => assets.routes();
