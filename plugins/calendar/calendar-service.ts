@@ -264,6 +264,28 @@ export function createCalendarService(deps: {
     return calendarSpec(calendarId, { slugIfRestored: slug });
   }
 
+  /**
+   * Occurrences of the events of some calendars overlapping [from, to) in UTC, for
+   * free/busy: cancelled and free (TRANSP:TRANSPARENT) ones left out unless `countFree`.
+   */
+  async function busySpans(calendarIds: string[], from: number, to: number, opts: { exceptUid?: string; countFree?: boolean } = {}): Promise<{ start: number; end: number }[]> {
+    const out: { start: number; end: number }[] = [];
+    for (const o of await service.objectsInRange(calendarIds, from, to, 'VEVENT')) {
+      if (o.uid === opts.exceptUid) continue;
+      const root = parseVCalendar(o.ics);
+      if (!root) continue;
+      for (const occ of expandOccurrences(root, { from, to }, 'UTC', MAX_OCCURRENCES).occurrences) {
+        if (!opts.countFree) {
+          const status = String(occ.component.getFirstPropertyValue('status') ?? '').toUpperCase();
+          const transp = String(occ.component.getFirstPropertyValue('transp') ?? '').toUpperCase();
+          if (status === 'CANCELLED' || transp === 'TRANSPARENT') continue;
+        }
+        out.push({ start: occ.start, end: occ.end });
+      }
+    }
+    return out;
+  }
+
   /** The live text of an object, before a change (scheduling compares it with the new one). */
   async function liveText(calendarId: string, objectId: string): Promise<string | undefined> {
     const r = await db.selectFrom('calendar_objects').select('ics').where('calendar_id', '=', calendarId).where('object_id', '=', objectId).where('deleted_at', 'is', null).executeTakeFirst();
@@ -297,14 +319,9 @@ export function createCalendarService(deps: {
       if (mine.length === 0) return true;
       const from = Math.min(...mine.map((o) => o.start));
       const to = Math.max(...mine.map((o) => o.end));
-      for (const o of await service.objectsInRange([calendarId], from, to, 'VEVENT')) {
-        if (o.uid === uid) continue;
-        const other = parseVCalendar(o.ics);
-        if (!other) continue;
-        for (const b of expandOccurrences(other, { from, to }, 'UTC', MAX_OCCURRENCES).occurrences) {
-          if (mine.some((m) => m.start < b.end && m.end > b.start)) return false;
-        }
-      }
+      // For a room every booking counts, even one marked free or cancelled.
+      const booked = await busySpans([calendarId], from, to, { exceptUid: uid, countFree: true });
+      if (booked.some((b) => mine.some((m) => m.start < b.end && m.end > b.start))) return false;
       return true;
     },
     async inviteInto(user, meta) {
@@ -529,17 +546,7 @@ export function createCalendarService(deps: {
         const person = viewer.role === 'guest' ? undefined : await auth.userByEmail(email);
         if (!person) { out.push({ email, busy: undefined }); continue; }
         const own = (await ownCalendars(person.id)).map((c) => c.id);
-        const busy: { start: number; end: number }[] = [];
-        for (const o of await service.objectsInRange(own, from, to, 'VEVENT')) {
-          const root = parseVCalendar(o.ics);
-          if (!root) continue;
-          for (const occ of expandOccurrences(root, { from, to }, 'UTC', MAX_OCCURRENCES).occurrences) {
-            const status = String(occ.component.getFirstPropertyValue('status') ?? '').toUpperCase();
-            const transp = String(occ.component.getFirstPropertyValue('transp') ?? '').toUpperCase();
-            if (status === 'CANCELLED' || transp === 'TRANSPARENT') continue;
-            busy.push({ start: Math.max(from, occ.start), end: Math.min(to, occ.end) });
-          }
-        }
+        const busy = (await busySpans(own, from, to)).map((b) => ({ start: Math.max(from, b.start), end: Math.min(to, b.end) }));
         out.push({ email, busy: busy.sort((a, b) => a.start - b.start) });
       }
       return out;
