@@ -1,7 +1,9 @@
 // Implementation notes — the append path.
 // Invariants:
-// - An append resolves only after the transaction holding it has committed with
-//   synchronous=FULL (WAL fsynced): acknowledged means durable.
+// - An append resolves only after the transaction holding it has committed and the WAL
+//   has been fsynced (Db.durable, off the event loop): acknowledged means durable. The
+//   next batch may commit while the previous one's fsync runs; answers, hooks and the
+//   change feed still follow commit order.
 // - The expected version is checked inside that transaction, against core_streams;
 //   UNIQUE(stream, stream_position) is the backstop if anything ever skipped it.
 // - Concurrent appends share one transaction and one fsync (group commit). Each append
@@ -122,6 +124,8 @@ export class EventLog {
   #flushing = false;
   #lastRecordedAt = 0;
   #closed = false;
+  /** Committed batches whose fsync has not finished yet. */
+  #syncing = 0;
   readonly #typedPages = new Map<string, import('better-sqlite3').Statement<unknown[], Row>>();
   readonly #stmts;
 
@@ -217,8 +221,6 @@ export class EventLog {
 
   async #commitBatch(batch: Pending[]): Promise<void> {
     const outcomes: ({ ok: true; results: AppendResult[] } | { ok: false; error: unknown })[] = [];
-    const committed: StoredEvent[] = [];
-    const committedBlobs: string[] = [];
     const raw = this.#db.raw;
     try {
       await this.#db.kysely.connection().execute(async (conn) => {
@@ -248,6 +250,17 @@ export class EventLog {
       for (const item of batch) item.reject(error);
       return;
     }
+    this.#syncing++;
+    this.#db.durable().then(
+      () => this.#acknowledge(batch, outcomes),
+      (error: unknown) => { for (const item of batch) item.reject(error); },
+    ).finally(() => { this.#syncing--; });
+  }
+
+  /** Once the batch is on disk: answers its appenders, then tells the hooks, in commit order. */
+  #acknowledge(batch: Pending[], outcomes: ({ ok: true; results: AppendResult[] } | { ok: false; error: unknown })[]): void {
+    const committed: StoredEvent[] = [];
+    const committedBlobs: string[] = [];
     batch.forEach((item, i) => {
       const o = outcomes[i]!;
       if (o.ok) {
@@ -304,7 +317,7 @@ export class EventLog {
 
   /** Waits until everything queued so far is committed or failed; used at shutdown. */
   async drain(): Promise<void> {
-    while (this.#pending.length > 0 || this.#flushing || this.#flushScheduled) {
+    while (this.#pending.length > 0 || this.#flushing || this.#flushScheduled || this.#syncing > 0) {
       await new Promise((r) => setImmediate(r));
     }
   }
