@@ -79,6 +79,8 @@ export class WalCheckpointer {
     this.#worker = undefined;
     if (!w) return;
     const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+    // Unref'd while it runs so it never keeps a process alive; waiting for it must.
+    w.ref();
     w.postMessage('close');
     await exited;
   }
