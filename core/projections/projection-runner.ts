@@ -16,6 +16,12 @@ import type { Projection } from './types.ts';
 
 /** Events handed to async projections per transaction: bounds how long appends wait behind one. */
 export const ASYNC_PAGE_SIZE = 1_000;
+/**
+ * Pause before the next page when events arrived during the last one. A lone change is
+ * projected at once; under a burst (a mail flood) this trades that much search-index
+ * lag for pages of hundreds of events instead of a transaction per few.
+ */
+export const ASYNC_BURST_PAUSE_MS = 25;
 /** Events read per page while replaying; large enough that the read cost is amortized. */
 export const REPLAY_PAGE_SIZE = 5_000;
 
@@ -168,10 +174,14 @@ export class ProjectionRunner {
     if (this.#asyncRunning.has(p.name)) { this.#asyncDirty.add(p.name); return; }
     const run = (async () => {
       try {
-        do {
+        for (;;) {
           this.#asyncDirty.delete(p.name);
           while (!this.#stopped && (await this.#asyncStep(p))) { /* next page */ }
-        } while (this.#asyncDirty.has(p.name) && !this.#stopped);
+          if (!this.#asyncDirty.has(p.name) || this.#stopped) break;
+          // Changes came in while this page ran: a burst. Let it gather so the next
+          // page carries many events in one transaction instead of a few in each.
+          await new Promise((r) => setTimeout(r, ASYNC_BURST_PAUSE_MS));
+        }
       } catch (e) {
         this.#logger.error({ err: e, projection: p.name }, 'async projection failed; it will retry on the next change');
       } finally {
