@@ -1,5 +1,6 @@
 // The drive: files and folders in the browser (/drive) and over WebDAV (/dav/files/),
 // with versions, trash, folder restore and share links. Wiring only.
+import { dirname, join } from 'node:path';
 import { Hono } from 'hono';
 import type { CairnEnv } from '../../core/http/env.ts';
 import { definePlugin } from '../../core/plugins/define-plugin.ts';
@@ -15,10 +16,14 @@ import { driveNodes } from './projections/drive-nodes.ts';
 import { driveAssets } from './routes/assets.ts';
 import { driveRoutes } from './routes/drive-routes.tsx';
 import { shareRoutes } from './routes/share-routes.tsx';
+import { uploadRoutes } from './routes/upload-routes.ts';
+import { UPLOAD_PURGE_INTERVAL_MS } from './upload/upload-limits.ts';
+import { createUploadStore, type UploadStore } from './upload/upload-store.ts';
 import type { DriveWebDeps } from './routes/web-deps.ts';
 import { createDriveService, type DriveService } from './service/drive-service.ts';
 import { driveDavBackend } from './webdav/drive-dav.ts';
 import { createLockStore, type LockStore } from './webdav/lock-store.ts';
+import { uploadsDavBackend } from './webdav/uploads-dav.ts';
 
 /** How often trash past the retention window is purged: hourly keeps it within an hour of due. */
 const TRASH_PURGE_INTERVAL_MS = 60 * 60_000;
@@ -34,10 +39,13 @@ export default definePlugin({
     let locks: LockStore | undefined;
     let links: LinkService | undefined;
     let files: FilesApi | undefined;
+    let uploads: UploadStore | undefined;
     const drive = () => (service ??= createDriveService(r.services()));
     const lockStore = () => (locks ??= createLockStore(r.services().db));
     const linkService = () => (links ??= createLinkService({ ...r.services(), queries: drive().queries }));
     const publicUrl = () => r.services().appliance.publicUrl;
+    // Chunked uploads in progress sit beside the blob store's directory (<data>/uploads).
+    const uploadStore = () => (uploads ??= createUploadStore(join(dirname(r.services().blobs.dir), 'uploads')));
     const web: DriveWebDeps = {
       service: drive, links: linkService, blobs: () => r.services().blobs, publicUrl, auth: () => r.services().auth, identity: () => r.services().identity,
       presence: () => r.services().services.get('chat.presence'),
@@ -54,9 +62,12 @@ export default definePlugin({
     // Public first (assets, share links), then the signed-in app (requireUser on everything else).
     app.route('/', driveAssets());
     app.route('/s', shareRoutes(web, () => publicUrl().startsWith('https:')));
+    app.route('/uploads', uploadRoutes({ ...web, uploads: uploadStore }));
     app.route('/', driveRoutes(web));
     r.app(app);
-    r.dav(driveDavBackend({ service: drive, locks: lockStore, blobs: () => r.services().blobs, auth: () => r.services().auth }));
+    const davDeps = { service: drive, locks: lockStore, blobs: () => r.services().blobs, auth: () => r.services().auth };
+    r.dav(driveDavBackend(davDeps));
+    r.dav(uploadsDavBackend({ ...davDeps, uploads: uploadStore }));
     // Not a network listener: the background job that empties old trash, started and
     // stopped with the appliance like one.
     r.listener({
@@ -67,6 +78,17 @@ export default definePlugin({
         timer.unref();
         run();
         return { async close() { clearInterval(timer); }, describe: () => `every ${TRASH_PURGE_INTERVAL_MS / 60_000} min` };
+      },
+    });
+    // Chunked uploads untouched for a day are abandoned: their chunks are removed.
+    r.listener({
+      name: 'drive-upload-purge',
+      async start() {
+        const run = () => { uploadStore().purgeStale().catch((err: unknown) => r.services().logger.error({ err }, 'purging abandoned uploads failed')); };
+        const timer = setInterval(run, UPLOAD_PURGE_INTERVAL_MS);
+        timer.unref();
+        run();
+        return { async close() { clearInterval(timer); }, describe: () => `every ${UPLOAD_PURGE_INTERVAL_MS / 60_000} min` };
       },
     });
     r.provide('service', drive);
