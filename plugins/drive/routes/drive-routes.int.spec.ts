@@ -170,9 +170,9 @@ describe('drive pages', () => {
     await alice.post(`/drive/nodes/${tulips}/delete`, { back: garden });
     await upload(alice, `/drive/upload?parent=${garden}&name=weeds.txt`, 'oops');
     const preview = await alice.page(`/drive/restore?folder=${garden}&at=${encodeURIComponent(at)}`);
-    expect(preview).toMatch(/bring back <strong>tulips.txt<\/strong>/);
-    expect(preview).toMatch(/earlier content or place of <strong>roses.txt<\/strong>/);
-    expect(preview).toMatch(/move <strong>weeds.txt<\/strong> to the trash/);
+    expect(preview).toMatch(/bring back<\/span> <strong>tulips.txt<\/strong>/);
+    expect(preview).toMatch(/put back the earlier version of<\/span> <strong>roses.txt<\/strong>/);
+    expect(preview).toMatch(/move to the trash<\/span> <strong>weeds.txt<\/strong>/);
     expect((await alice.post('/drive/restore', { folder: garden, at: `${at}.000Z` })).headers.get('location')).toBe(`/drive?folder=${garden}&done=folder_restored`);
     expect(names(await alice.page(`/drive?folder=${garden}`))).toEqual(['roses.txt', 'tulips.txt']);
     expect(await (await alice.get(`/drive/files/${roses}/download`)).text()).toBe('red');

@@ -19,6 +19,8 @@ import { TrashPage } from '../views/trash-page.tsx';
 import { VersionsPage } from '../views/versions-page.tsx';
 import { uploadInput } from './upload-body.ts';
 import { folderZip } from './folder-zip.ts';
+import { copyDestinations, parseDestinationValue } from './copy-destinations.ts';
+import { CopyPage } from '../views/copy-page.tsx';
 import { baseUrl, DONE, errorText, linkUrl, uiMetadata, type DriveWebDeps } from './web-deps.ts';
 
 /** Search results shown at once. */
@@ -218,6 +220,36 @@ export function driveRoutes(deps: DriveWebDeps): Hono<CairnEnv> {
       await svc().move(s.driveId, n.node_id, field(f, 'to'), n.name, { overwrite: false }, uiMetadata(c));
     });
   });
+  // "Copy to…" another folder, of this drive or another one the viewer may write (their own,
+  // or a folder shared with them). Copies are by reference to the same blobs; the service
+  // checks read on the source and write on the destination.
+  app.get('/nodes/:id/copy', async (c) => {
+    const driveParam = c.req.query('drive') ?? '';
+    const s = await scope(c, driveParam, c.req.param('id'), 'read');
+    const n = await node(c, s.driveId);
+    const groups = await copyDestinations(svc(), deps.auth(), c.var.user!, (await myDrive(c)).drive_id, n);
+    const flash = flashOf(c);
+    return c.render(<CopyPage csrfToken={c.var.csrfToken} node={n} drive={s.right === 'owner' ? '' : s.driveId} groups={groups} {...(flash ? { flash } : {})} />, { title: `Copy ${n.name}` });
+  });
+  app.post('/nodes/:id/copy', async (c) => {
+    const f = await c.req.parseBody();
+    const driveParam = field(f, 'drive');
+    const to = parseDestinationValue(field(f, 'to'));
+    const own = (await myDrive(c)).drive_id;
+    const here = `/drive/nodes/${encodeURIComponent(c.req.param('id'))}/copy${driveQuery(driveParam)}`;
+    // Success lands in the destination folder, where the copy is; a refusal stays on the picker.
+    const there = to ? folderHref(to.parentId, { drive: to.driveId === own ? '' : to.driveId }) : here;
+    const sep = there.includes('?') ? '&' : '?';
+    try {
+      if (!to) throw new ValidationError('choose a folder to copy to', { code: 'parent_missing' });
+      const s = await scope(c, driveParam, c.req.param('id'), 'read');
+      await svc().copyTo(c.var.user!, { driveId: s.driveId, nodeId: c.req.param('id') }, to, { onConflict: 'keep-both', deep: true }, uiMetadata(c));
+      return c.redirect(`${there}${sep}done=copied`, 303);
+    } catch (e) {
+      if (!isCairnError(e) || e.kind === 'server') throw e;
+      return c.redirect(`${here}${here.includes('?') ? '&' : '?'}error=${encodeURIComponent(codeOf(e) ?? 'error')}`, 303);
+    }
+  });
   app.post('/nodes/:id/delete', async (c) => {
     const f = await c.req.parseBody();
     return act(c, folderHref(field(f, 'back'), { drive: field(f, 'drive') }), 'trashed', async () => {
@@ -320,7 +352,8 @@ export function driveRoutes(deps: DriveWebDeps): Hono<CairnEnv> {
     try {
       const { point, iso } = restorePointFromForm(c.req.query('preset'), c.req.query('at') || undefined);
       const summary = await svc().previewFolderRestore(drive.drive_id, folderId, point, uiMetadata(c));
-      return c.render(<RestorePage {...base} preview={{ at: iso, label: `${iso.replace('T', ' ').slice(0, 19)} UTC`, summary }} />, { title: 'Restore a folder' });
+      const choice = { preset: c.req.query('preset') ?? '', at: c.req.query('at') ? iso.slice(0, 19) : '' };
+      return c.render(<RestorePage {...base} choice={choice} preview={{ at: iso, label: `${iso.replace('T', ' ').slice(0, 19)} UTC`, summary }} />, { title: 'Restore a folder' });
     } catch (e) {
       if (!isCairnError(e) || e.kind === 'server') throw e;
       c.status(400);

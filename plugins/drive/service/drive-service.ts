@@ -1,8 +1,9 @@
 // The drive's commands. Every change is decided per node stream (node/decide.ts) and
-// appended; changes that touch several nodes (copy of a folder, move over an existing
-// item, purge of a folder) are one atomic multi-stream append. Uniqueness of a name in
-// a folder spans streams, so it is checked against the read model before appending and
-// enforced by the unique index drive_nodes_live_name inside the append transaction.
+// appended; changes that touch several nodes (copy of a folder, also into another
+// drive; move over an existing item; purge of a folder) are one atomic multi-stream
+// append. Uniqueness of a name in a folder spans streams, so it is checked against the
+// read model before appending and enforced by the unique index drive_nodes_live_name
+// inside the append transaction.
 import type { Kysely } from 'kysely';
 import type { BlobSource, BlobStore } from '../../../core/blobs/index.ts';
 import { BlobTooLargeError } from '../../../core/blobs/index.ts';
@@ -20,22 +21,29 @@ import { decideNode, nodeDecider, type NodeCommand } from '../node/decide.ts';
 import { alternativeName, assertValidName, normalizeName } from '../node/names.ts';
 import { contentTypeFor } from './content-type.ts';
 import { createDriveQueries, ROOT, type DriveRow, type NodeRow } from './queries.ts';
+import { requireAccess } from './access.ts';
 import { planRestore, restoreCollection, type RestorePlan } from '../../../core/restore/point-in-time.ts';
 import type { RestorePoint } from '../../../core/restore/restore-point.ts';
 import { folderRestoreSpec, type DriveTree } from '../node/folder-restore.ts';
 
-/** What a folder restore does, by item name (the preview, and the result). */
-export interface FolderRestoreSummary { position: number; removed: string[]; broughtBack: string[]; reverted: string[] }
+/**
+ * What a folder restore does, by item name (the preview, and the result): `reverted` get
+ * their earlier content (or properties) back, `moved` their earlier name or place
+ * (`from` is the name now, `to` the name then).
+ */
+export interface FolderRestoreSummary { position: number; removed: string[]; broughtBack: string[]; reverted: string[]; moved: { from: string; to: string }[] }
 
 function summarize(plan: RestorePlan<DriveTree>): FolderRestoreSummary {
-  const out: FolderRestoreSummary = { position: plan.position, removed: [], broughtBack: [], reverted: [] };
+  const out: FolderRestoreSummary = { position: plan.position, removed: [], broughtBack: [], reverted: [], moved: [] };
   for (const a of plan.appends) {
     const id = (a.events[0]!.data as { nodeId: string }).nodeId;
-    const name = plan.target.get(id)?.name ?? plan.current.get(id)?.name ?? id;
+    const now = plan.current.get(id);
+    const name = plan.target.get(id)?.name ?? now?.name ?? id;
     const types = a.events.map((e) => e.type);
     if (types.includes('drive.NodeTrashed')) out.removed.push(name);
-    else if (types.includes('drive.NodeRestored') || types.includes('drive.FolderCreated') || (types.includes('drive.FileWritten') && (!plan.current.get(id) || plan.current.get(id)!.purged))) out.broughtBack.push(name);
-    else out.reverted.push(name);
+    else if (types.includes('drive.NodeRestored') || types.includes('drive.FolderCreated') || (types.includes('drive.FileWritten') && (!now || now.purged))) out.broughtBack.push(name);
+    else if (types.includes('drive.FileWritten') || !types.includes('drive.NodeMoved')) out.reverted.push(name);
+    else out.moved.push({ from: now?.name ?? name, to: name });
   }
   return out;
 }
@@ -63,9 +71,16 @@ export interface WriteInput {
   onConflict?: 'replace' | 'keep-both';
 }
 
+/** 507 (RFC 4918 §11.5); `destination_full` when the drive charged is not the user's own (a copy into a shared folder). */
 export class QuotaExceededError extends LimitExceededError {
-  constructor(message = 'not enough space left in this drive') { super(message, 'quota_exceeded', 507); }
+  constructor(message = 'not enough space left in this drive', code = 'quota_exceeded') { super(message, code, 507); }
 }
+
+/** Where a copy goes: a folder (ROOT for the top) of a drive, under the source's name unless `name` is given. */
+export interface CopyDestination { driveId: string; parentId: string; name?: string }
+/** An item of that name in the destination: replaced (to the trash), refused (412), or the copy is named "name (2)". */
+export type CopyConflict = 'overwrite' | 'fail' | 'keep-both';
+export interface CopyResult { replaced: boolean; nodeId: string; name: string }
 
 /** The destination of a MOVE or COPY exists and Overwrite was F (RFC 4918 §10.6): 412. */
 export class DestinationExistsError extends CairnError {
@@ -138,6 +153,50 @@ export function createDriveService(deps: DriveServiceDeps) {
       if (Buffer.byteLength(alt) <= 255 && !(await q.child(driveId, parentId, alt))) return alt;
     }
     throw new ConflictError('no free name left for that item', 'name_taken');
+  };
+
+  /**
+   * The copy itself: new nodes in the destination drive sharing the originals' blobs (no
+   * byte is copied, so only the destination's quota is charged), appended at once.
+   */
+  const copyTree = async (node: NodeRow, to: CopyDestination, opts: { onConflict: CopyConflict; deep: boolean; quotaCode?: string }, metadata: EventMetadata): Promise<CopyResult> => {
+    const driveId = to.driveId;
+    const toParentId = to.parentId;
+    let name = normalizeName(to.name ?? node.name);
+    assertValidName(name);
+    await requireFolder(driveId, toParentId);
+    if (node.kind === 'folder' && opts.deep && toParentId !== ROOT && node.drive_id === driveId) {
+      const { chain } = await q.ancestry(driveId, toParentId);
+      if (chain.some((a) => a.node_id === node.node_id)) throw new ConflictError('a folder cannot be copied into itself', 'copy_into_self');
+    }
+    let dest = await q.child(driveId, toParentId, name);
+    if (dest?.node_id === node.node_id && opts.onConflict !== 'keep-both') throw new ConflictError('source and destination are the same', 'same_resource');
+    if (dest && opts.onConflict === 'fail') throw new DestinationExistsError();
+    if (dest && opts.onConflict === 'keep-both') {
+      name = await freeName(driveId, toParentId, name);
+      dest = undefined;
+    }
+    const items = opts.deep ? await q.subtree(node.drive_id, node) : [node];
+    const bytes = items.reduce((s, n) => s + (n.kind === 'file' ? Number(n.size) : 0), 0);
+    if (bytes > (await available(driveId)) + (dest?.kind === 'file' ? Number(dest.size) : 0)) {
+      throw new QuotaExceededError(opts.quotaCode === 'destination_full' ? 'not enough space left in the destination drive' : undefined, opts.quotaCode);
+    }
+    const ids = new Map<string, string>();
+    const parts: (StreamAppend | undefined)[] = [dest ? await plan(driveId, dest.node_id, { type: 'trash' }) : undefined];
+    for (const item of items) {
+      const id = newId();
+      ids.set(item.node_id, id);
+      const parentId = item === node ? toParentId : ids.get(item.parent_id)!;
+      const itemName = item === node ? name : item.name;
+      const events: NodeEvent[] = item.kind === 'folder'
+        ? [{ type: 'drive.FolderCreated', data: { driveId, nodeId: id, parentId, name: itemName } }]
+        : [{ type: 'drive.FileWritten', blobs: [item.sha256!], data: { driveId, nodeId: id, parentId, name: itemName, sha256: item.sha256!, size: Number(item.size), contentType: item.content_type, version: 1 } }];
+      const props = JSON.parse(item.props) as Record<string, string>;
+      if (Object.keys(props).length > 0) events.push({ type: 'drive.PropertiesChanged', data: { driveId, nodeId: id, set: props, remove: [] } });
+      parts.push({ stream: nodeStream(driveId, id), expected: 'no-stream', events });
+    }
+    await commit(parts, metadata);
+    return { replaced: !!dest, nodeId: ids.get(node.node_id)!, name };
   };
 
   const service = {
@@ -225,38 +284,24 @@ export function createDriveService(deps: DriveServiceDeps) {
       return { replaced: !!dest };
     },
 
-    /** Copies a file, or a folder with (deep) or without its content, as new nodes sharing the same blobs. */
+    /** Copies a file, or a folder with (deep) or without its content, inside one drive (WebDAV semantics: Overwrite or 412). */
     async copy(driveId: string, nodeId: string, toParentId: string, rawName: string, opts: { overwrite: boolean; deep: boolean }, metadata: EventMetadata): Promise<{ replaced: boolean; nodeId: string }> {
-      const name = normalizeName(rawName);
-      assertValidName(name);
       const node = await requireLive(driveId, nodeId);
-      await requireFolder(driveId, toParentId);
-      if (node.kind === 'folder' && opts.deep && toParentId !== ROOT) {
-        const { chain } = await q.ancestry(driveId, toParentId);
-        if (chain.some((a) => a.node_id === nodeId)) throw new ConflictError('a folder cannot be copied into itself', 'copy_into_self');
-      }
-      const dest = await q.child(driveId, toParentId, name);
-      if (dest?.node_id === nodeId) throw new ConflictError('source and destination are the same', 'same_resource');
-      if (dest && !opts.overwrite) throw new DestinationExistsError();
-      const items = opts.deep ? await q.subtree(driveId, node) : [node];
-      const bytes = items.reduce((s, n) => s + (n.kind === 'file' ? Number(n.size) : 0), 0);
-      if (bytes > (await available(driveId)) + (dest?.kind === 'file' ? Number(dest.size) : 0)) throw new QuotaExceededError();
-      const ids = new Map<string, string>();
-      const parts: (StreamAppend | undefined)[] = [dest ? await plan(driveId, dest.node_id, { type: 'trash' }) : undefined];
-      for (const item of items) {
-        const id = newId();
-        ids.set(item.node_id, id);
-        const parentId = item === node ? toParentId : ids.get(item.parent_id)!;
-        const itemName = item === node ? name : item.name;
-        const events: NodeEvent[] = item.kind === 'folder'
-          ? [{ type: 'drive.FolderCreated', data: { driveId, nodeId: id, parentId, name: itemName } }]
-          : [{ type: 'drive.FileWritten', blobs: [item.sha256!], data: { driveId, nodeId: id, parentId, name: itemName, sha256: item.sha256!, size: Number(item.size), contentType: item.content_type, version: 1 } }];
-        const props = JSON.parse(item.props) as Record<string, string>;
-        if (Object.keys(props).length > 0) events.push({ type: 'drive.PropertiesChanged', data: { driveId, nodeId: id, set: props, remove: [] } });
-        parts.push({ stream: nodeStream(driveId, id), expected: 'no-stream', events });
-      }
-      await commit(parts, metadata);
-      return { replaced: !!dest, nodeId: ids.get(node.node_id)! };
+      const { replaced, nodeId: copyId } = await copyTree(node, { driveId, parentId: toParentId, name: rawName }, { onConflict: opts.overwrite ? 'overwrite' : 'fail', deep: opts.deep }, metadata);
+      return { replaced, nodeId: copyId };
+    },
+
+    /**
+     * Copies an item the user may read into a folder they may write, in the same drive or
+     * another one (their own, or a folder shared with them): the same copy as above, with
+     * the rights checked here so that every edge (browser, WebDAV) gets them.
+     */
+    async copyTo(user: SessionUser, from: { driveId: string; nodeId: string }, to: CopyDestination, opts: { onConflict: CopyConflict; deep: boolean }, metadata: EventMetadata): Promise<CopyResult> {
+      await requireAccess(deps.auth, q, user, from.driveId, from.nodeId, 'read');
+      await requireAccess(deps.auth, q, user, to.driveId, to.parentId, 'write');
+      const node = await requireLive(from.driveId, from.nodeId);
+      const destination = await q.drive(to.driveId);
+      return copyTree(node, to, { ...opts, quotaCode: destination?.owner_id === user.id ? 'quota_exceeded' : 'destination_full' }, metadata);
     },
 
     /** To the trash: recoverable until purged. A folder goes with everything in it. */

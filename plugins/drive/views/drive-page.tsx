@@ -50,6 +50,7 @@ function ItemActions({ n, p }: { n: NodeRow; p: DrivePageProps }) {
         {n.kind === 'file' ? <a href={`/drive/files/${n.node_id}/download${dq}`}>Download</a> : null}
         {n.kind === 'file' ? <a href={`/drive/files/${n.node_id}/versions${dq}`}>Versions</a> : <a href={`/drive/nodes/${n.node_id}/zip${dq}`}>Download as .zip</a>}
         {p.right === 'owner' || p.right === 'share' ? <a href={`/drive/nodes/${n.node_id}/share${dq}`}>Share…</a> : null}
+        <a href={`/drive/nodes/${n.node_id}/copy${dq}`}>Copy to…</a>
         <form method="post" action={`/drive/nodes/${n.node_id}/favorite`}>
           {hidden}
           <input type="hidden" name="on" value={p.favorites.has(n.node_id) ? '0' : '1'} />
@@ -115,9 +116,12 @@ export function DrivePage(p: DrivePageProps) {
             <input id="new-folder" name="name" placeholder="New folder" required maxlength={255} />
             <Button variant="secondary">Create folder</Button>
           </form>
-          <div class="drive-upload" data-upload-url={`/drive/upload${driveQuery(p.drive)}`} data-parent={p.folderId} data-csrf={p.csrfToken}>
+          <div class="drive-upload" data-upload-url={`/drive/upload${driveQuery(p.drive)}`} data-chunked-url="/drive/uploads" data-drive={p.drive} data-parent={p.folderId} data-csrf={p.csrfToken}>
             <label class="btn" for="upload-input">Upload files</label>
             <input id="upload-input" class="visually-hidden" type="file" multiple />
+            <label class="btn btn-secondary" for="upload-folder-input">Upload folder</label>
+            {/* webkitdirectory is not in the JSX attribute types; every current browser supports it. */}
+            <input id="upload-folder-input" class="visually-hidden" type="file" multiple {...{ webkitdirectory: true }} />
             <progress class="upload-progress" max="100" value="0" hidden></progress>
             <span class="upload-status muted" aria-live="polite"></span>
           </div>

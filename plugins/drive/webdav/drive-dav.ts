@@ -7,7 +7,7 @@
 // - Writes check the If header and locks (lock-check.ts) before anything is appended.
 // - One file per method; errors are core errors, mapped to statuses by the engine.
 import type { BlobStore } from '../../../core/blobs/index.ts';
-import type { DavTreeBackend } from '../../../core/dav/types.ts';
+import type { DavContext, DavTreeBackend } from '../../../core/dav/types.ts';
 import { ForbiddenError } from '../../../core/errors.ts';
 import { normalizeName } from '../node/names.ts';
 import type { DriveService } from '../service/drive-service.ts';
@@ -24,17 +24,42 @@ import { proppatch } from './proppatch.ts';
 import { put } from './put.ts';
 import { unlock } from './unlock.ts';
 import { filesRootPropfind } from './files-root.ts';
-import { resolveDavScope } from './dav-scope.ts';
+import { resolveDavScope, type SharedEntry } from './dav-scope.ts';
 import { sharedDir } from './shared-dir.ts';
 import type { AuthService } from '../../../core/identity/auth-service.ts';
 
-/** Methods that change something: refused in a folder shared read-only. */
-const WRITE_METHODS = new Set(['PUT', 'MKCOL', 'DELETE', 'COPY', 'MOVE', 'PROPPATCH', 'LOCK', 'UNLOCK']);
+/**
+ * Methods that change something at the request URL: refused in a folder shared read-only.
+ * COPY is not one: it only reads its source, and the write right on its destination is
+ * checked by the service's copyTo (copy.ts).
+ */
+const WRITE_METHODS = new Set(['PUT', 'MKCOL', 'DELETE', 'MOVE', 'PROPPATCH', 'LOCK', 'UNLOCK']);
 
 /** Principal property naming the user's files home (no standard one exists; clients that know Cairn look for it). */
 export const FILES_HOME_SET = '{http://cairn.invalid/ns/dav}files-home-set';
 
 export interface DriveDavDeps { service: () => DriveService; locks: () => LockStore; blobs: () => BlobStore; auth: () => AuthService }
+
+/**
+ * The FilesRequest for /dav/files/<segments…> as `method` sees it (also the destination
+ * of an assembled chunked upload): only the viewer's own home, read-only shares refuse writes.
+ */
+export async function openFilesRequest(
+  deps: DriveDavDeps,
+  r: { raw: Request; ctx: DavContext; segments: string[]; method: string; incoming?: import('node:http').IncomingMessage },
+): Promise<(FilesRequest & { kind: 'files' }) | { kind: 'shared-dir'; entries: SharedEntry[] }> {
+  const { raw, ctx, segments, method, incoming } = r;
+  if (segments[0]!.toLowerCase() !== ctx.user.email.toLowerCase()) throw new ForbiddenError("that is not your drive", 'foreign_drive');
+  const service = deps.service();
+  const scope = await resolveDavScope(deps.auth(), service, ctx, segments.slice(1).map(normalizeName), WRITE_METHODS.has(method));
+  if (scope.kind === 'shared-dir') return scope;
+  if (scope.right === 'read' && WRITE_METHODS.has(method)) throw new ForbiddenError('this folder is shared with you read-only', 'read_only');
+  return {
+    kind: 'files', raw, ...(incoming ? { incoming } : {}), ctx, service, locks: deps.locks(), auth: deps.auth(), login: ctx.user.email, drive: scope.drive, names: scope.names,
+    base: scope.base, root: scope.root, right: scope.right, sharedVirtual: scope.sharedVirtual,
+    target: await service.queries.resolve(scope.drive.drive_id, scope.names, scope.root),
+  };
+}
 
 export function driveDavBackend(deps: DriveDavDeps): DavTreeBackend {
   return {
@@ -49,16 +74,8 @@ export function driveDavBackend(deps: DriveDavDeps): DavTreeBackend {
         if (method === 'PROPFIND') return filesRootPropfind(raw, ctx);
         return textResponse(405, 'nothing to do here: your files are under your login', { Allow: 'OPTIONS, PROPFIND' });
       }
-      if (segments[0]!.toLowerCase() !== ctx.user.email.toLowerCase()) throw new ForbiddenError("that is not your drive", 'foreign_drive');
-      const service = deps.service();
-      const scope = await resolveDavScope(deps.auth(), service, ctx, segments.slice(1).map(normalizeName), WRITE_METHODS.has(method));
-      if (scope.kind === 'shared-dir') return sharedDir(raw, ctx, scope.entries);
-      if (scope.right === 'read' && WRITE_METHODS.has(method)) throw new ForbiddenError('this folder is shared with you read-only', 'read_only');
-      const req: FilesRequest = {
-        raw, ...(incoming ? { incoming } : {}), ctx, service, locks: deps.locks(), auth: deps.auth(), login: ctx.user.email, drive: scope.drive, names: scope.names,
-        base: scope.base, root: scope.root, right: scope.right, sharedVirtual: scope.sharedVirtual,
-        target: await service.queries.resolve(scope.drive.drive_id, scope.names, scope.root),
-      };
+      const req = await openFilesRequest(deps, { raw, ctx, segments, method, ...(incoming ? { incoming } : {}) });
+      if (req.kind === 'shared-dir') return sharedDir(raw, ctx, req.entries);
       switch (method) {
         case 'PROPFIND': return propfind(req);
         case 'PROPPATCH': return proppatch(req);

@@ -1,13 +1,15 @@
 // GET and HEAD of a file (RFC 9110 §9.3.1–2) with conditional requests (§13: If-Match,
-// If-None-Match, If-Modified-Since, If-Unmodified-Since, If-Range) and a single byte
-// range (§14). The body is a read stream of the blob's file: never held in memory.
+// If-None-Match, If-Modified-Since, If-Unmodified-Since, If-Range) and byte ranges (§14):
+// one range as a plain 206, several as multipart/byteranges (§14.6, byteranges.ts).
+// The body is a read stream of the blob's file: never held in memory.
 import { promises as fsp } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { BlobStore } from '../../../core/blobs/index.ts';
 import { NotFoundError } from '../../../core/errors.ts';
 import type { NodeRow } from '../service/queries.ts';
 import { isFolder, textResponse, type FilesRequest } from './files-request.ts';
-import { parseRange } from './range.ts';
+import { byterangesStream, newBoundary, planByteranges } from './byteranges.ts';
+import { parseRanges } from './range.ts';
 
 /** Read-ahead per chunk of a download: large enough that a multi-GB file streams in few, big writes. */
 const READ_CHUNK_BYTES = 1024 * 1024;
@@ -75,9 +77,15 @@ export async function serveFile(blobs: BlobStore, node: NodeRow, headers: Header
   const size = Number(node.size);
   const ifRange = headers.get('If-Range');
   const rangeAllowed = ifRange === null || ifRange.trim() === etag || (!ifRange.trim().startsWith('"') && Date.parse(ifRange) >= Math.floor(new Date(node.modified).getTime() / 1000) * 1000);
-  const range = rangeAllowed ? parseRange(headers.get('Range'), size) : { kind: 'none' as const };
+  const range = rangeAllowed ? parseRanges(headers.get('Range'), size) : { kind: 'none' as const };
   if (range.kind === 'unsatisfiable') return new Response(null, { status: 416, headers: { 'Content-Range': `bytes */${size}` } });
-  const [status, start, end] = range.kind === 'range' ? [206, range.start, range.end] : [200, 0, size - 1];
+  if (range.kind === 'ranges' && range.ranges.length > 1) {
+    const plan = planByteranges(range.ranges, size, node.content_type, newBoundary());
+    const h = { ...base, 'Content-Type': plan.contentType, 'Content-Length': String(plan.length) };
+    if (head) return new Response(null, { status: 206, headers: h });
+    return new Response(byterangesStream(plan, (r) => openBlobStream(blobs, node.sha256!, r.start, r.end)), { status: 206, headers: h });
+  }
+  const [status, start, end] = range.kind === 'ranges' ? [206, range.ranges[0]!.start, range.ranges[0]!.end] : [200, 0, size - 1];
   const h: Record<string, string> = { ...base, 'Content-Length': String(end - start + 1) };
   if (status === 206) h['Content-Range'] = `bytes ${start}-${end}/${size}`;
   if (head) return new Response(null, { status, headers: h });
