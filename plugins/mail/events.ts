@@ -26,6 +26,8 @@ export const mailStoreEvents = {
   'mail.FlagsChanged': z.object({ accountId: id, mailboxId: id, uids: z.array(z.number().int().positive()).min(1), op: z.enum(['add', 'remove', 'set']), flags }),
   /** `moved`: the messages live on in another mailbox (MOVE); VANISHED still reports them, "recently deleted" does not. */
   'mail.MessagesExpunged': z.object({ accountId: id, mailboxId: id, uids: z.array(z.number().int().positive()).min(1), moved: z.literal(true).optional() }),
+  // stream mail-domain:<domain>; accountId null turns the catch-all off
+  'mail.CatchAllSet': z.object({ domain: z.string().min(1).max(253), accountId: id.nullable() }),
 };
 
 export type MailStoreEventType = keyof typeof mailStoreEvents;
@@ -33,3 +35,5 @@ export type MailEventData<T extends MailStoreEventType> = z.infer<(typeof mailSt
 
 export const accountStream = (userId: string) => `mail-account:${userId}`;
 export const mailboxStream = (mailboxId: string) => `mail-mailbox:${mailboxId}`;
+/** Per local domain: its catch-all (domain/catch-all.ts). The domain is lowercase. */
+export const domainStream = (domain: string) => `mail-domain:${domain}`;

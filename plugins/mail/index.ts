@@ -22,6 +22,7 @@ import { createSmtpServers, smtpBlobRefs, smtpEvents, smtpMigrations, smtpProjec
 import { createMailStore } from './store/mail-store.ts';
 import { createStoreMigrations } from './migrations/index.ts';
 import { mailStoreProjection } from './projections/mail-store-projection.ts';
+import { catchAllProjection } from './projections/catch-all-projection.ts';
 import { searchMigrations } from './search/search-migrations.ts';
 import { createSearchProjection } from './search/search-projection.ts';
 import { createSearchService } from './search/search-service.ts';
@@ -47,6 +48,7 @@ export default definePlugin({
     const searchService = () => (search ??= createSearchService(r.services().db));
     r.migrations([...createStoreMigrations(), settingsMigration, ...searchMigrations, ...smtpMigrations, signaturesMigration, createMailThreads, indexThreadsByMailbox, createThreadHeads]);
     r.projection(mailStoreProjection);
+    r.projection(catchAllProjection);
     r.projection(mailSettingsProjection);
     r.projection(signaturesProjection);
     r.projection(threadsProjection);
@@ -71,7 +73,7 @@ export default definePlugin({
       const presence = s.services.get<NonNullable<MailWebDeps['presence']>>('chat.presence');
       return {
         store: mail(), search: searchService(), settings: mailSettings(), events: s.events, feed: s.feed, auth: s.auth, identity: s.identity,
-        blobs: s.blobs, logger: s.logger, config: s.appliance, submit: smtpServers().submitter, ...(directory ? { directory } : {}), ...(driveFiles ? { driveFiles } : {}), ...(presence ? { presence } : {}),
+        blobs: s.blobs, logger: s.logger, config: s.appliance, submit: smtpServers().submitter, smtp: smtpServers(), ...(directory ? { directory } : {}), ...(driveFiles ? { driveFiles } : {}), ...(presence ? { presence } : {}),
       };
     }));
 

@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import type { CairnEnv } from '../../../core/http/env.ts';
 import { uiActor } from '../../../core/http/actor.ts';
 import { requireUser } from '../../../core/http/require-user.ts';
+import { isMailAdmin } from '../admin/require-mail-admin.ts';
 import { Button, Card, CsrfField } from '../../../ui/components/index.ts';
 import type { MailWebDepsFn } from '../web/mail-web-deps.ts';
 import { mobileconfig, srvRecords, srvZoneText, type ClientConfig } from './client-config.ts';
@@ -12,7 +13,7 @@ import { mobileconfig, srvRecords, srvZoneText, type ClientConfig } from './clie
 /** Longest device label kept (it names the app password in lists). */
 export const MAX_DEVICE_LABEL = 64;
 
-function SetupPage(p: { cfg: ClientConfig; email: string; csrfToken: string; error?: string }) {
+function SetupPage(p: { cfg: ClientConfig; email: string; csrfToken: string; error?: string; admin?: boolean }) {
   const { cfg, email } = p;
   const base = cfg.publicUrl.replace(/\/+$/, '');
   const q = `?emailaddress=${encodeURIComponent(email)}`;
@@ -52,6 +53,7 @@ function SetupPage(p: { cfg: ClientConfig; email: string; csrfToken: string; err
       </Card>
       <Card title="DNS records for the administrator" description="SRV records (RFC 6186, RFC 6764) let clients find the servers from the mail domain.">
         <pre id="srv-records">{srvZoneText(srvRecords(cfg, email.split('@')[1] ?? cfg.hostname))}</pre>
+        {p.admin ? <p class="small">Every record of every domain (MX, SPF, DKIM, DMARC), catch-all addresses and the outbound queue: <a href="/mail/admin" id="mail-admin-link">Mail administration</a>.</p> : null}
       </Card>
     </div>
   );
@@ -60,7 +62,7 @@ function SetupPage(p: { cfg: ClientConfig; email: string; csrfToken: string; err
 export function setupRoutes(deps: MailWebDepsFn): Hono<CairnEnv> {
   const app = new Hono<CairnEnv>();
   app.use('*', requireUser);
-  app.get('/', (c) => c.render(<SetupPage cfg={deps().config} email={c.var.user!.email} csrfToken={c.var.csrfToken} />, { title: 'Set up a device' }));
+  app.get('/', (c) => c.render(<SetupPage cfg={deps().config} email={c.var.user!.email} csrfToken={c.var.csrfToken} admin={isMailAdmin(c.var.user)} />, { title: 'Set up a device' }));
   app.post('/mobileconfig', async (c) => {
     const user = c.var.user!;
     const f = await c.req.parseBody();

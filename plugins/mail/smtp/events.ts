@@ -4,7 +4,9 @@
 //
 // Lifecycle: OutboundQueued → (DeliveryAttempted → DeliveryDeferred)* →
 // DeliveryAttempted → Delivered | Bounced. Times the worker decided (next attempt) are
-// in the payload so the projection stays a pure function of the events.
+// in the payload so the projection stays a pure function of the events. An
+// administrator may, while an item waits (queued or deferred), move its next attempt
+// to now (DeliveryRescheduled) or cancel it (DeliveryCancelled: dropped, no DSN).
 import { z } from 'zod';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
@@ -66,12 +68,26 @@ export const bounced = z.object({
   dsnSent: z.boolean(),
 });
 
+export const deliveryRescheduled = z.object({
+  queueId,
+  /** ms epoch: the new next attempt (the time of the request: "retry now"). */
+  nextAttemptAt: z.number().int(),
+});
+
+export const deliveryCancelled = z.object({
+  queueId,
+  /** Attempts made before it was cancelled. */
+  attempts: z.number().int().nonnegative(),
+});
+
 export const smtpEvents: Record<string, z.ZodType> = {
   'mail.OutboundQueued': outboundQueued,
   'mail.DeliveryAttempted': deliveryAttempted,
   'mail.Delivered': delivered,
   'mail.DeliveryDeferred': deliveryDeferred,
   'mail.Bounced': bounced,
+  'mail.DeliveryRescheduled': deliveryRescheduled,
+  'mail.DeliveryCancelled': deliveryCancelled,
 };
 
 export type OutboundQueued = z.infer<typeof outboundQueued>;
@@ -79,12 +95,16 @@ export type DeliveryAttempted = z.infer<typeof deliveryAttempted>;
 export type Delivered = z.infer<typeof delivered>;
 export type DeliveryDeferred = z.infer<typeof deliveryDeferred>;
 export type Bounced = z.infer<typeof bounced>;
+export type DeliveryRescheduled = z.infer<typeof deliveryRescheduled>;
+export type DeliveryCancelled = z.infer<typeof deliveryCancelled>;
 
 export type OutboundEvent =
   | { type: 'mail.OutboundQueued'; data: OutboundQueued }
   | { type: 'mail.DeliveryAttempted'; data: DeliveryAttempted }
   | { type: 'mail.Delivered'; data: Delivered }
   | { type: 'mail.DeliveryDeferred'; data: DeliveryDeferred }
-  | { type: 'mail.Bounced'; data: Bounced };
+  | { type: 'mail.Bounced'; data: Bounced }
+  | { type: 'mail.DeliveryRescheduled'; data: DeliveryRescheduled }
+  | { type: 'mail.DeliveryCancelled'; data: DeliveryCancelled };
 
 export const outboundStream = (id: string) => `mail-outbound:${id}`;

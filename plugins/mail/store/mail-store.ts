@@ -19,7 +19,8 @@ import type { AuthService } from '../../../core/identity/auth-service.ts';
 import { newId } from '../../../core/ids.ts';
 import { planRestore, restoreCollection } from '../../../core/restore/point-in-time.ts';
 import { accountDecider, normalizeMailboxName, type AccountCommand } from '../account/account.ts';
-import { accountStream, mailboxStream, type MailEventData } from '../events.ts';
+import { domainDecider } from '../domain/catch-all.ts';
+import { accountStream, domainStream, mailboxStream, type MailEventData } from '../events.ts';
 import { indexMessage } from '../mime/index-message.ts';
 import type { MessageIndex } from '../mime/types.ts';
 import { applyFlagOp } from '../projections/mail-store-projection.ts';
@@ -97,13 +98,21 @@ export interface MailStoreDeps {
   events: EventLog;
   db: Kysely<any>;
   blobs: BlobStore;
-  auth: Pick<AuthService, 'retentionDays'>;
+  /** Local domains and users, for the catch-all (checked when it is set and when it resolves). */
+  auth: Pick<AuthService, 'retentionDays' | 'domains' | 'userById'>;
 }
 
 export function createMailStore(deps: MailStoreDeps): MailStore & {
-  /** Which account an address delivers to: a user's primary address or an alias. */
-  accountForAddress(address: string, primary: (address: string) => Promise<string | undefined>): Promise<string | undefined>;
+  /**
+   * Which account an address delivers to: an alias, else a user's primary address, else
+   * (unless `catchAll: false`) the catch-all of the address's domain.
+   */
+  accountForAddress(address: string, primary: (address: string) => Promise<string | undefined>, opts?: { catchAll?: boolean }): Promise<string | undefined>;
   aliases(userId: string): Promise<string[]>;
+  /** Catch-all accounts by domain (only domains that have one). */
+  catchAlls(): Promise<Map<string, string>>;
+  /** Turns a local domain's catch-all on (an account id) or off (null); unchanged is a no-op. */
+  setCatchAll(domain: string, accountId: string | null, meta: EventMetadata): Promise<void>;
   addAlias(userId: string, address: string, meta: EventMetadata): Promise<void>;
   removeAlias(userId: string, address: string, meta: EventMetadata): Promise<void>;
 } {
@@ -112,6 +121,21 @@ export function createMailStore(deps: MailStoreDeps): MailStore & {
 
   const account = (userId: string, command: AccountCommand, meta: EventMetadata) =>
     handleCommand(events, accountStream(userId), accountDecider, command, { metadata: meta });
+
+  /**
+   * The catch-all for an address nobody has: looked up by the address's exact domain, and
+   * only while that domain is still local and the account still exists (a domain removed
+   * from the organization, or a removed user, leaves a row behind that must not deliver).
+   */
+  const catchAllAccount = async (address: string): Promise<string | undefined> => {
+    const at = address.lastIndexOf('@');
+    if (at <= 0 || at === address.length - 1) return undefined;
+    const domain = address.slice(at + 1);
+    const row = await db.selectFrom('mail_catch_all').select('account_id').where('domain', '=', domain).executeTakeFirst();
+    if (!row) return undefined;
+    const [domains, user] = await Promise.all([deps.auth.domains(), deps.auth.userById(row.account_id as string)]);
+    return domains.some((d) => d.toLowerCase() === domain) && user ? user.id : undefined;
+  };
 
   const mailboxRow = async (mailboxId: string): Promise<MailboxRow | undefined> =>
     (await db.selectFrom('mail_mailboxes').selectAll().where('id', '=', mailboxId).executeTakeFirst()) as MailboxRow | undefined;
@@ -386,10 +410,24 @@ export function createMailStore(deps: MailStoreDeps): MailStore & {
       return { mailboxId: mailbox.id, uid: r.uid };
     },
 
-    async accountForAddress(address: string, primary: (address: string) => Promise<string | undefined>) {
+    async accountForAddress(address: string, primary: (address: string) => Promise<string | undefined>, opts: { catchAll?: boolean } = {}) {
       const a = address.trim().toLowerCase();
       const alias = await db.selectFrom('mail_aliases').select('account_id').where('address', '=', a).executeTakeFirst();
-      return (alias?.account_id as string | undefined) ?? primary(a);
+      if (alias) return alias.account_id as string;
+      const user = await primary(a);
+      if (user !== undefined || opts.catchAll === false) return user;
+      return catchAllAccount(a);
+    },
+    async catchAlls() {
+      const rows = await db.selectFrom('mail_catch_all').select(['domain', 'account_id']).orderBy('domain').execute();
+      return new Map(rows.map((r) => [r.domain as string, r.account_id as string]));
+    },
+    async setCatchAll(domain: string, accountId: string | null, meta: EventMetadata) {
+      const d = domain.trim().toLowerCase();
+      const [domains, user] = await Promise.all([deps.auth.domains(), accountId === null ? undefined : deps.auth.userById(accountId)]);
+      await handleCommand(events, domainStream(d), domainDecider, {
+        type: 'setCatchAll', domain: d, accountId, domainIsLocal: domains.some((x) => x.toLowerCase() === d), accountExists: user !== undefined,
+      }, { metadata: meta });
     },
     async aliases(userId: string) {
       return (await db.selectFrom('mail_aliases').select('address').where('account_id', '=', userId).orderBy('address').execute()).map((r) => r.address as string);

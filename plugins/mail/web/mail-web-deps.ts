@@ -8,6 +8,7 @@ import type { Logger } from '../../../core/logger.ts';
 import type { MailStoreService } from '../index.ts';
 import type { createSearchService } from '../search/search-service.ts';
 import type { createMailSettings } from '../settings/mail-settings-service.ts';
+import type { SmtpServers } from '../smtp/smtp-servers.ts';
 import type { Submitter } from '../smtp/submit-message.ts';
 
 /** What the browser side of mail works with; resolved lazily (after init). */
@@ -24,6 +25,8 @@ export interface MailWebDeps {
   config: ResolvedConfig;
   /** Submission on behalf of the signed-in user (the same path as the SMTP submission port). */
   submit?: Submitter;
+  /** The outbound queue and DKIM keys, for the administration page (/mail/admin). */
+  smtp?: Pick<SmtpServers, 'queue' | 'dkimDnsRecord'>;
   /** The contacts plugin's directory (`contacts.directory`) when it is enabled. */
   directory?: ContactDirectory;
   /** The drive plugin's file picker (`drive.files`) when it is enabled: attach files as links. */

@@ -1,6 +1,7 @@
 // The browser side of mail, mounted at /mail: each area is its own folder and router.
 import { Hono } from 'hono';
 import type { CairnEnv } from '../../../core/http/env.ts';
+import { adminRoutes } from '../admin/admin-routes.tsx';
 import { importRoutes } from '../import/import-routes.tsx';
 import { setupRoutes } from '../autoconfig/setup-routes.tsx';
 import { mailConfigXmlApp } from '../autoconfig/well-known-apps.ts';
@@ -15,6 +16,7 @@ export function mailWebApp(deps: MailWebDepsFn): Hono<CairnEnv> {
   app.route('/settings', settingsRoutes(deps));
   app.route('/setup', setupRoutes(deps));
   app.route('/import', importRoutes(deps));
+  app.route('/admin', adminRoutes(deps));
   // Thunderbird's second autoconfig location, /mail/config-v1.1.xml (no login: clients ask before they have one).
   app.route('/', mailConfigXmlApp(() => deps().config));
   app.route('/', readRoutes(deps));

@@ -6,7 +6,7 @@ import { defineProjection, type Projection } from '../../../../core/projections/
 import type { StoredEvent } from '../../../../core/events/types.ts';
 import type { OutboundEvent } from '../events.ts';
 
-export type OutboundStatus = 'queued' | 'sending' | 'deferred' | 'delivered' | 'bounced';
+export type OutboundStatus = 'queued' | 'sending' | 'deferred' | 'delivered' | 'bounced' | 'cancelled';
 
 export interface OutboundRow {
   queue_id: string;
@@ -62,13 +62,24 @@ async function apply(event: StoredEvent, db: Kysely<any>): Promise<void> {
       await db.updateTable('mail_outbound').set({ status: 'bounced', last_host: e.data.host, last_code: e.data.code, last_error: e.data.error, updated_at: at, version })
         .where('queue_id', '=', e.data.queueId).execute();
       return;
+    case 'mail.DeliveryRescheduled':
+      // The status stays (queued or deferred): only the due time moves.
+      await db.updateTable('mail_outbound').set({ next_attempt_at: e.data.nextAttemptAt, updated_at: at, version })
+        .where('queue_id', '=', e.data.queueId).execute();
+      return;
+    case 'mail.DeliveryCancelled':
+      await db.updateTable('mail_outbound').set({ status: 'cancelled', updated_at: at, version })
+        .where('queue_id', '=', e.data.queueId).execute();
+      return;
   }
 }
 
 export const smtpOutboundProjection: Projection = defineProjection({
   name: 'mail.outbound',
   version: 1,
-  handles: ['mail.OutboundQueued', 'mail.DeliveryAttempted', 'mail.Delivered', 'mail.DeliveryDeferred', 'mail.Bounced'],
+  // Version 1 still: the two administrator events were added without changing how the
+  // others are handled, and no log holds them from before, so nothing needs a rebuild.
+  handles: ['mail.OutboundQueued', 'mail.DeliveryAttempted', 'mail.Delivered', 'mail.DeliveryDeferred', 'mail.Bounced', 'mail.DeliveryRescheduled', 'mail.DeliveryCancelled'],
   handle: apply,
   async truncate(db) {
     await db.deleteFrom('mail_outbound').execute();

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../../../../core/blobs/index.ts';
 import type { EventLog } from '../../../../core/events/event-log.ts';
+import { handleCommand } from '../../../../core/events/handle-command.ts';
 import type { EventMetadata } from '../../../../core/events/types.ts';
 import type { Logger } from '../../../../core/logger.ts';
 import { domainOf, headerAddresses } from '../address.ts';
@@ -22,6 +23,7 @@ import { dkimSignMessage } from '../dkim/dkim-sign.ts';
 import { outboundStream, type OutboundQueued } from '../events.ts';
 import { derivedKey } from '../delivery-key.ts';
 import { firstHeader } from '../raw-message.ts';
+import { outboundItemDecider } from './outbound-item.ts';
 import type { OutboundRow, OutboundStatus } from './outbound-projection.ts';
 import type { RetryPolicy } from './retry-schedule.ts';
 
@@ -68,7 +70,7 @@ export class OutboundQueue {
     this.#deps = deps;
   }
 
-  /** Called after every enqueue that appended something (the worker wakes up). */
+  /** Called after every enqueue that appended something, and after a "retry now" (the worker wakes up). */
   onQueued(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -110,6 +112,31 @@ export class OutboundQueue {
     if (opts.userId) q = q.where('user_id', '=', opts.userId);
     if (opts.status) q = q.where('status', '=', opts.status);
     return (await q.orderBy('queued_at').orderBy('queue_id').execute()) as OutboundRow[];
+  }
+
+  /**
+   * Items an administrator looks at, most recently changed first: every one still waiting
+   * or being sent, and those that bounced or were cancelled since `finishedSince` (ms epoch).
+   */
+  async recent(opts: { finishedSince: number; limit: number }): Promise<OutboundRow[]> {
+    return (await this.#deps.db.selectFrom('mail_outbound').selectAll()
+      .where((eb) => eb.or([
+        eb('status', 'in', ['queued', 'sending', 'deferred']),
+        eb.and([eb('status', 'in', ['bounced', 'cancelled']), eb('updated_at', '>=', opts.finishedSince)]),
+      ]))
+      .orderBy('updated_at', 'desc').orderBy('queue_id').limit(opts.limit).execute()) as OutboundRow[];
+  }
+
+  /** Moves a waiting item's next attempt to now and wakes the worker (no-op when already due). */
+  async retryNow(queueId: string, meta: EventMetadata): Promise<void> {
+    await handleCommand(this.#deps.events, outboundStream(queueId), outboundItemDecider, { type: 'retryNow', queueId }, { metadata: meta });
+    // Woken even when nothing was appended: "retry now" on a due item should not wait for the poll.
+    for (const l of this.#listeners) l();
+  }
+
+  /** Drops a waiting item: it is never sent and no DSN goes out (cancelling twice is a no-op). */
+  async cancel(queueId: string, meta: EventMetadata): Promise<void> {
+    await handleCommand(this.#deps.events, outboundStream(queueId), outboundItemDecider, { type: 'cancel', queueId }, { metadata: meta });
   }
 
   async #sign(raw: Buffer, sender: string, now: number): Promise<Buffer> {

@@ -92,7 +92,8 @@ export function settingsRoutes(depsFn: MailWebDepsFn): Hono<CairnEnv> {
     if (address === user.email.toLowerCase()) throw new ValidationError('That is already your address.');
     const owner = await deps.auth.userByEmail(address);
     if (owner && owner.id !== user.id) throw new ForbiddenError(`${address} belongs to another account.`, 'alias_taken');
-    const other = await deps.store.accountForAddress(address, async () => undefined);
+    // Another account's alias (a catch-all does not own the address: an alias may be carved out of it).
+    const other = await deps.store.accountForAddress(address, async () => undefined, { catchAll: false });
     if (other && other !== user.id) throw new ForbiddenError(`${address} belongs to another account.`, 'alias_taken');
     await deps.store.addAlias(user.id, address, uiMeta(c));
   }));
