@@ -309,6 +309,11 @@ describe('sharing a folder with colleagues', () => {
     const report = await rootIdOf('report.txt');
     expect((await bob.get(`/drive/files/${report}/download?drive=${aliceUser.userId}`)).status).toBe(404);
     expect((await bob.get(`/drive?drive=${aliceUser.userId}`)).headers.get('location')).toBe('/drive/shared');
+    // Search by name reaches into shared folders, and only into them.
+    const found = await bob.page('/drive/search?q=budg');
+    expect(found).toContain('In folders shared with you');
+    expect(found).toMatch(/budget\.txt<\/a> <span class="muted small">in <a href="[^"]*">Shared plans<\/a>/);
+    expect(await bob.page('/drive/search?q=report')).not.toContain('report.txt');
 
     await carol.page('/drive');
     expect(names(await carol.page(href))).toEqual(['budget.txt', 'ideas.txt']);

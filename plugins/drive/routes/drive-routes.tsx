@@ -7,6 +7,7 @@ import { requireUser } from '../../../core/http/require-user.ts';
 import { isCairnError, NotFoundError, ValidationError, CairnError } from '../../../core/errors.ts';
 import type { Principal, Right } from '../../../core/identity/auth-service.ts';
 import { folderResource, requireAccess, sharedWithMe, type Access, type Scope } from '../service/access.ts';
+import { searchShared } from '../service/search-shared.ts';
 import { SharedPage } from '../views/shared-page.tsx';
 import { restorePointFromForm } from '../../../core/restore/restore-point.ts';
 import { ROOT, type NodeRow } from '../service/queries.ts';
@@ -110,8 +111,9 @@ export function driveRoutes(deps: DriveWebDeps): Hono<CairnEnv> {
     const drive = await myDrive(c);
     const q = (c.req.query('q') ?? '').trim().slice(0, 200);
     const items = q ? await svc().queries.searchByName(drive.drive_id, q, SEARCH_LIMIT) : [];
+    const shared = q ? await searchShared(deps.auth(), svc().queries, c.var.user!, q, SEARCH_LIMIT) : [];
     return c.render(<DrivePage csrfToken={c.var.csrfToken} folderId="" crumbs={[]} items={items} folders={await svc().folderPaths(drive.drive_id)}
-      usage={await svc().usage(drive.drive_id)} sort="name" dir="asc" view="list" search={q} favorites={await svc().favoriteIds(c.var.user!.id)} drive="" right="owner" />, { title: 'Search · Drive' });
+      usage={await svc().usage(drive.drive_id)} sort="name" dir="asc" view="list" search={q} shared={shared} favorites={await svc().favoriteIds(c.var.user!.id)} drive="" right="owner" />, { title: 'Search · Drive' });
   });
 
   app.get('/favorites', async (c) => {

@@ -1,5 +1,6 @@
 import { Button, CsrfField, MaybeFlash, type FlashMessage } from '../../../ui/components/index.ts';
 import type { NodeRow } from '../service/queries.ts';
+import type { SharedHit } from '../service/search-shared.ts';
 import { Icon, iconFor } from './icons.tsx';
 import { DriveShell } from './drive-shell.tsx';
 import { driveQuery, folderHref, formatBytes, formatTime } from './format.ts';
@@ -18,6 +19,8 @@ export interface DrivePageProps {
   flash?: FlashMessage;
   /** Set on the search page. */
   search?: string;
+  /** On the search page: matches inside folders others shared with the viewer. */
+  shared?: SharedHit[];
   /** A flat list (recent files, favorites) under this heading instead of a folder. */
   listTitle?: string;
   /** Ids the viewer starred. */
@@ -85,6 +88,27 @@ function ItemActions({ n, p }: { n: NodeRow; p: DrivePageProps }) {
   );
 }
 
+/** Search matches in folders shared with the viewer: each opens in its own drive's pages. */
+function SharedResults({ hits }: { hits: SharedHit[] }) {
+  return (
+    <section class="drive-shared-results" aria-labelledby="shared-results-title">
+      <h2 id="shared-results-title">In folders shared with you</h2>
+      <ul class="list">
+        {hits.map(({ node: n, path }) => {
+          const dq = driveQuery(n.drive_id);
+          return (
+            <li data-node-id={n.node_id}>
+              <Icon name={iconFor(n.kind, n.content_type)} />{' '}
+              <a href={n.kind === 'folder' ? folderHref(n.node_id, { drive: n.drive_id }) : `/drive/files/${n.node_id}/download${dq}`}>{n.name}</a>{' '}
+              <span class="muted small">in <a href={folderHref(n.parent_id, { drive: n.drive_id })}>{path.join(' › ')}</a>{n.kind === 'file' ? ` · ${formatBytes(Number(n.size))}` : ''}</span>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
 /** Types a browser shows by itself. */
 const previewable = (type: string) => /^(image\/(png|jpeg|gif|webp)|video\/(mp4|webm)|audio\/|text\/plain|application\/pdf)/.test(type);
 
@@ -132,7 +156,7 @@ export function DrivePage(p: DrivePageProps) {
           </div>
         </div>
       ) : null}
-      {p.items.length === 0 ? <p class="muted drive-empty" data-dropzone="true">{p.search !== undefined ? 'Nothing matches that name.' : p.listTitle ? 'Nothing here yet.' : 'This folder is empty. Drop files here or use “Upload files”.'}</p> : p.view === 'grid' ? (
+      {p.items.length === 0 ? <p class="muted drive-empty" data-dropzone="true">{p.search !== undefined ? 'Nothing in your drive matches that name.' : p.listTitle ? 'Nothing here yet.' : 'This folder is empty. Drop files here or use “Upload files”.'}</p> : p.view === 'grid' ? (
         <ul class="drive-grid" data-dropzone="true">
           {p.items.map((n) => (
             <li class="drive-tile" data-node-id={n.node_id}>
@@ -171,6 +195,7 @@ export function DrivePage(p: DrivePageProps) {
           </tbody>
         </table>
       )}
+      {p.search !== undefined && p.shared && p.shared.length > 0 ? <SharedResults hits={p.shared} /> : null}
       {p.drive ? null : <p class="muted drive-usage">
         <meter min={0} max={100} value={pct} aria-label="Space used"></meter> {formatBytes(p.usage.used)} of {formatBytes(p.usage.quota)} used
       </p>}
