@@ -1,5 +1,7 @@
 // The durability and checkpoint machinery of openDatabase, on a real file.
+import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/temp-dir.ts';
 import { openDatabase, type Db } from './open-database.ts';
@@ -49,5 +51,24 @@ describe('openDatabase', () => {
     while (statSync(`${dir!.path}/t.db`).size < written && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(statSync(`${dir!.path}/t.db`).size).toBeGreaterThanOrEqual(written);
     expect((d.raw.prepare('select count(*) as n from t').get() as { n: number }).n).toBeGreaterThan(0);
+  });
+
+  it('lets a process that used the checkpoint worker close the database and exit on its own', async () => {
+    dir = tempDir();
+    // A process with nothing else to wait for: before the fix, close() waited on the
+    // worker's exit while the unref'd worker kept nothing alive, and node quit with the
+    // close unsettled (exit code 13, "unsettled top-level await").
+    const script = `
+      const { openDatabase } = await import(${JSON.stringify(new URL('./open-database.ts', import.meta.url).href)});
+      const db = openDatabase(${JSON.stringify(`${dir.path}/child.db`)});
+      db.raw.exec('create table t (x blob)');
+      const insert = db.raw.prepare('insert into t values (?)');
+      for (let i = 0; i < 24; i++) { insert.run(Buffer.alloc(256 * 1024, i)); await db.durable(); }
+      if (db.raw.pragma('wal_autocheckpoint', { simple: true }) !== 0) throw new Error('the worker did not start');
+      await db.close();
+      console.log('closed');
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 30_000 });
+    expect(stdout.trim()).toBe('closed');
   });
 });
