@@ -266,7 +266,8 @@ export function createCalendarService(deps: {
 
   /**
    * Occurrences of the events of some calendars overlapping [from, to) in UTC, for
-   * free/busy: cancelled and free (TRANSP:TRANSPARENT) ones left out unless `countFree`.
+   * free/busy: cancelled ones always left out (a cancelled meeting holds no room and no
+   * person), free ones (TRANSP:TRANSPARENT) unless `countFree`.
    */
   async function busySpans(calendarIds: string[], from: number, to: number, opts: { exceptUid?: string; countFree?: boolean } = {}): Promise<{ start: number; end: number }[]> {
     const out: { start: number; end: number }[] = [];
@@ -275,11 +276,8 @@ export function createCalendarService(deps: {
       const root = parseVCalendar(o.ics);
       if (!root) continue;
       for (const occ of expandOccurrences(root, { from, to }, 'UTC', MAX_OCCURRENCES).occurrences) {
-        if (!opts.countFree) {
-          const status = String(occ.component.getFirstPropertyValue('status') ?? '').toUpperCase();
-          const transp = String(occ.component.getFirstPropertyValue('transp') ?? '').toUpperCase();
-          if (status === 'CANCELLED' || transp === 'TRANSPARENT') continue;
-        }
+        if (String(occ.component.getFirstPropertyValue('status') ?? '').toUpperCase() === 'CANCELLED') continue;
+        if (!opts.countFree && String(occ.component.getFirstPropertyValue('transp') ?? '').toUpperCase() === 'TRANSPARENT') continue;
         out.push({ start: occ.start, end: occ.end });
       }
     }
@@ -319,7 +317,7 @@ export function createCalendarService(deps: {
       if (mine.length === 0) return true;
       const from = Math.min(...mine.map((o) => o.start));
       const to = Math.max(...mine.map((o) => o.end));
-      // For a room every booking counts, even one marked free or cancelled.
+      // For a room every booking counts, even one marked free; a cancelled one does not.
       const booked = await busySpans([calendarId], from, to, { exceptUid: uid, countFree: true });
       if (booked.some((b) => mine.some((m) => m.start < b.end && m.end > b.start))) return false;
       return true;

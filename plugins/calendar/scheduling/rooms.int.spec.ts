@@ -65,6 +65,22 @@ describe('meeting rooms', () => {
     expect((await svc.pendingShares((await a.auth.userById(bob.userId)) as SessionUser)).map((c) => c.id)).not.toContain(room.id);
   });
 
+  it('count a cancelled meeting as free', async () => {
+    const owner = (await a.auth.userByEmail(a.owner.email))!;
+    const room = await svc.createRoom(owner, { name: 'Small room' }, meta(owner.id));
+    const address = room.room!.address;
+    const first = await book(ann, 'Offsite prep', '16:00', '17:00', address);
+    expect(schedulingInfo(first.obj.ics)!.attendees.find((x) => x.email === address)?.partstat).toBe('ACCEPTED');
+    // Ann keeps the event but marks it cancelled (as clients do with STATUS); the update
+    // reaches the room's copy, which then holds the slot no more.
+    const cancelled = first.obj.ics.replace(/\r\nSUMMARY:/, '\r\nSTATUS:CANCELLED\r\nSUMMARY:');
+    expect(cancelled).toContain('STATUS:CANCELLED');
+    await svc.putObject(first.user, first.obj.calendarId, first.obj.name, cancelled, {}, meta(ann.userId));
+    expect((await svc.listObjects(room.id)).map((o) => o.summary)).toContain('Offsite prep');
+    const second = await book(bob, 'Planning poker', '16:30', '17:30', address);
+    expect(schedulingInfo(second.obj.ics)!.attendees.find((x) => x.email === address)?.partstat).toBe('ACCEPTED');
+  });
+
   it('are principals over DAV with calendar-user-type ROOM', async () => {
     const [room] = await svc.rooms();
     const res = await a.app.request(`http://example.test/dav/principals/resources/${room!.id}/`, {
