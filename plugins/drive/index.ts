@@ -3,7 +3,7 @@
 import { dirname, join } from 'node:path';
 import { Hono } from 'hono';
 import type { CairnEnv } from '../../core/http/env.ts';
-import { definePlugin } from '../../core/plugins/define-plugin.ts';
+import { definePlugin, type ListenerSpec } from '../../core/plugins/define-plugin.ts';
 import { driveEvents } from './events.ts';
 import { createFilesApi, type FilesApi } from './files-api.ts';
 import { createLinkService, type LinkService } from './link/link-service.ts';
@@ -68,29 +68,20 @@ export default definePlugin({
     const davDeps = { service: drive, locks: lockStore, blobs: () => r.services().blobs, auth: () => r.services().auth };
     r.dav(driveDavBackend(davDeps));
     r.dav(uploadsDavBackend({ ...davDeps, uploads: uploadStore }));
-    // Not a network listener: the background job that empties old trash, started and
-    // stopped with the appliance like one.
-    r.listener({
-      name: 'drive-trash-purge',
+    // Not network listeners: background jobs started and stopped with the appliance like
+    // one. Old trash is emptied; chunked uploads untouched for a day are abandoned.
+    const periodicJob = (name: string, everyMs: number, job: () => Promise<unknown>, failure: string): ListenerSpec => ({
+      name,
       async start() {
-        const run = () => { drive().purgeExpiredTrash().catch((err: unknown) => r.services().logger.error({ err }, 'purging old trash failed')); };
-        const timer = setInterval(run, TRASH_PURGE_INTERVAL_MS);
+        const run = () => { job().catch((err: unknown) => r.services().logger.error({ err }, failure)); };
+        const timer = setInterval(run, everyMs);
         timer.unref();
         run();
-        return { async close() { clearInterval(timer); }, describe: () => `every ${TRASH_PURGE_INTERVAL_MS / 60_000} min` };
+        return { async close() { clearInterval(timer); }, describe: () => `every ${everyMs / 60_000} min` };
       },
     });
-    // Chunked uploads untouched for a day are abandoned: their chunks are removed.
-    r.listener({
-      name: 'drive-upload-purge',
-      async start() {
-        const run = () => { uploadStore().purgeStale().catch((err: unknown) => r.services().logger.error({ err }, 'purging abandoned uploads failed')); };
-        const timer = setInterval(run, UPLOAD_PURGE_INTERVAL_MS);
-        timer.unref();
-        run();
-        return { async close() { clearInterval(timer); }, describe: () => `every ${UPLOAD_PURGE_INTERVAL_MS / 60_000} min` };
-      },
-    });
+    r.listener(periodicJob('drive-trash-purge', TRASH_PURGE_INTERVAL_MS, () => drive().purgeExpiredTrash(), 'purging old trash failed'));
+    r.listener(periodicJob('drive-upload-purge', UPLOAD_PURGE_INTERVAL_MS, () => uploadStore().purgeStale(), 'purging abandoned uploads failed'));
     r.provide('service', drive);
     r.provide('files', () => (files ??= createFilesApi({ service: drive, links: linkService, auth: r.services().auth, publicUrl })));
     r.blobRefs(async function* (db) {
