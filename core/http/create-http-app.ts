@@ -13,6 +13,7 @@ import type { NavItem, PresenceProvider } from '../plugins/define-plugin.ts';
 import { ForbiddenError } from '../errors.ts';
 import { csrfProtection } from './csrf.ts';
 import { createDavApp, wellKnownDavApp } from '../dav/dav-app.ts';
+import { nextcloudCompatApp } from '../dav/nextcloud-compat.ts';
 import type { DavCollectionBackend, DavTreeBackend } from '../dav/types.ts';
 import type { CairnEnv } from './env.ts';
 import { errorHandler, notFoundHandler } from './error-handler.tsx';
@@ -79,7 +80,10 @@ export function createHttpApp(deps: HttpDeps): Hono<CairnEnv> {
     // Before sessions and CSRF: DAV is Basic-authenticated on every request (core/dav/dav-app.ts).
     const backends = deps.dav.filter((b): b is DavCollectionBackend => !('kind' in b));
     const trees = deps.dav.filter((b): b is DavTreeBackend => 'kind' in b && b.kind === 'tree');
-    app.route('/dav', createDavApp({ auth: deps.auth, logger, backends, trees, groups: () => deps.identity.listGroups() }));
+    const dav = createDavApp({ auth: deps.auth, logger, backends, trees, groups: () => deps.identity.listGroups() });
+    app.route('/dav', dav);
+    // Nextcloud's paths and discovery endpoints, for its sync clients (core/dav/nextcloud-compat.ts).
+    app.route('/', nextcloudCompatApp({ auth: deps.auth, dav }));
     app.route('/.well-known/caldav', wellKnownDavApp());
     app.route('/.well-known/carddav', wellKnownDavApp());
   }

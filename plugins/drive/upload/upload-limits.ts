@@ -1,7 +1,7 @@
 // Limits of chunked uploads (Nextcloud chunking v2 over WebDAV, and the browser's
 // resumable uploads), each with the reason for its value.
 
-/** Chunks are numbered 1–10,000: Nextcloud's chunking v2 says so, and its clients stay within it. */
+/** Chunks in one upload: Nextcloud's chunking v2 numbers them 1–10,000, and its clients stay within that count. */
 export const MAX_CHUNKS = 10_000;
 
 /**

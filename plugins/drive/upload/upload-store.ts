@@ -25,7 +25,14 @@ import { BadChunkError, ChunkTooLargeError, TooManyUploadsError, UploadBusyError
 import { MAX_CHUNK_BYTES, MAX_CHUNKS, MAX_OPEN_UPLOADS_PER_USER, UPLOAD_ID_RE, UPLOAD_TTL_MS } from './upload-limits.ts';
 
 const MANIFEST = 'manifest.json';
-const CHUNK_RE = /^[1-9][0-9]{0,4}$/;
+/**
+ * A chunk's name in a request: digits. Chunking v2 numbers chunks 1…10,000; the desktop
+ * clients' older "NG" chunking names them by their byte offset, zero-padded to 16
+ * digits ("0000000000000000", "0000000010485760"). Both order numerically.
+ */
+const CHUNK_NAME_RE = /^[0-9]{1,16}$/;
+/** A chunk file on disk: its number, written without leading zeros. */
+const CHUNK_FILE_RE = /^(0|[1-9][0-9]{0,15})$/;
 /** Read size when assembling: big enough for few syscalls, small enough to bound memory. */
 const ASSEMBLE_READ_BYTES = 1024 * 1024;
 
@@ -46,9 +53,9 @@ export interface UploadManifest {
 
 export interface ChunkInfo { n: number; size: number; modified: string }
 
-/** A chunk number from a path segment or URL parameter: 1–MAX_CHUNKS, no leading zeros. */
+/** A chunk number from a path segment or URL parameter (its place in the file: chunks are assembled in numeric order). */
 export function parseChunkNumber(segment: string): number {
-  if (!CHUNK_RE.test(segment) || Number(segment) > MAX_CHUNKS) throw new BadChunkError(`chunks are numbered 1 to ${MAX_CHUNKS}`);
+  if (!CHUNK_NAME_RE.test(segment) || !Number.isSafeInteger(Number(segment))) throw new BadChunkError('a chunk is named by a number (its index or its byte offset)');
   return Number(segment);
 }
 
@@ -138,7 +145,7 @@ export function createUploadStore(dir: string) {
       const d = uploadDir(ownerId, id);
       const out: ChunkInfo[] = [];
       for (const name of await fsp.readdir(d).catch(() => { throw new UploadNotFoundError(); })) {
-        if (!CHUNK_RE.test(name)) continue;
+        if (!CHUNK_FILE_RE.test(name)) continue;
         const st = await fsp.stat(path.join(d, name)).catch(() => undefined);
         if (st?.isFile()) out.push({ n: Number(name), size: st.size, modified: st.mtime.toISOString() });
       }
@@ -158,6 +165,7 @@ export function createUploadStore(dir: string) {
       writing.set(key, inFlight);
       try {
         const existing = await store.chunks(m.ownerId, m.id);
+        if (existing.length >= MAX_CHUNKS && !existing.some((c) => c.n === n)) throw new BadChunkError(`an upload has at most ${MAX_CHUNKS} chunks`);
         const others = existing.filter((c) => c.n !== n).reduce((s, c) => s + c.size, 0);
         const room = Math.max(0, opts.maxTotal - others);
         if (opts.declaredLength !== undefined && opts.declaredLength > MAX_CHUNK_BYTES) throw new ChunkTooLargeError(MAX_CHUNK_BYTES);

@@ -8,6 +8,19 @@ import { ROOT, type NodeRow } from '../service/queries.ts';
 import type { LockRow } from './lock-store.ts';
 
 const D = (l: string): Clark => `{DAV:}${l}`;
+/** ownCloud/Nextcloud's namespace: the properties their sync clients ask for. */
+export const OC = (l: string): Clark => `{http://owncloud.org/ns}${l}`;
+
+/**
+ * Nextcloud's permission letters, which its clients check before they try a change (and
+ * otherwise retry refused changes forever): G read, D delete, N rename, V move, W write a
+ * file, C/K create a file/folder inside, R share. Cairn's rights map onto them.
+ */
+export function ocPermissions(kind: 'file' | 'folder', right: PropContext['right']): string {
+  if (right === 'read') return 'G';
+  const base = right === 'write' ? 'GDNV' : 'RGDNV';
+  return kind === 'file' ? `${base}W` : `${base}CK`;
+}
 
 /** Properties a client may not set: the server computes them. */
 export const PROTECTED_PROPS = new Set<Clark>([
@@ -33,6 +46,8 @@ export interface PropContext {
   quota: { used: number; available: number };
   /** Display name of the home (the root has no name of its own). */
   homeName: string;
+  /** The viewer's right where the listing is (for oc:permissions). */
+  right: 'owner' | 'share' | 'write' | 'read';
 }
 
 export function nodeProps(node: NodeRow | typeof ROOT, href: string, pc: PropContext): PropMap {
@@ -41,6 +56,7 @@ export function nodeProps(node: NodeRow | typeof ROOT, href: string, pc: PropCon
   m.set(D('lockdiscovery'), locks ? { xml: locks.map((l) => activeLockXml(l, href)).join('') } : null);
   m.set(D('supportedlock'), SUPPORTED_LOCK);
   if (node === ROOT) {
+    m.set(OC('permissions'), ocPermissions('folder', pc.right));
     m.set(D('resourcetype'), { xml: '<d:collection/>' });
     m.set(D('displayname'), pc.homeName);
     m.set(D('quota-used-bytes'), String(pc.quota.used));
@@ -48,6 +64,10 @@ export function nodeProps(node: NodeRow | typeof ROOT, href: string, pc: PropCon
     return m;
   }
   m.set(D('displayname'), node.name);
+  m.set(OC('fileid'), node.node_id);
+  m.set(OC('id'), node.node_id);
+  m.set(OC('permissions'), ocPermissions(node.kind, pc.right));
+  if (node.kind === 'file') m.set(OC('size'), String(node.size));
   m.set(D('getetag'), `"${node.etag}"`);
   m.set(D('getlastmodified'), new Date(node.modified).toUTCString());
   m.set(D('creationdate'), new Date(node.created).toISOString());

@@ -8,7 +8,7 @@ import { renderProp, statusLine } from '../../../core/dav/multistatus.ts';
 import type { Clark, DavPropValue } from '../../../core/dav/types.ts';
 import { escapeXml } from '../../../core/dav/xml.ts';
 import type { NodeRow } from '../service/queries.ts';
-import { activeLockXml, SUPPORTED_LOCK, type PropContext } from './node-props.ts';
+import { activeLockXml, ocPermissions, SUPPORTED_LOCK, type PropContext } from './node-props.ts';
 
 const OK = `<d:status>${statusLine(200)}</d:status>`;
 const NOT_FOUND = `<d:status>${statusLine(404)}</d:status>`;
@@ -28,6 +28,10 @@ function live(name: Clark, n: NodeRow, href: string, pc: PropContext): DavPropVa
     case '{DAV:}quota-used-bytes': return folder ? String(pc.quota.used) : undefined;
     case '{DAV:}quota-available-bytes': return folder ? String(pc.quota.available) : undefined;
     case '{DAV:}supportedlock': return SUPPORTED_LOCK;
+    case '{http://owncloud.org/ns}fileid':
+    case '{http://owncloud.org/ns}id': return n.node_id;
+    case '{http://owncloud.org/ns}permissions': return ocPermissions(n.kind, pc.right);
+    case '{http://owncloud.org/ns}size': return folder ? undefined : String(n.size);
     case '{DAV:}lockdiscovery': {
       const locks = pc.locks.get(n.node_id);
       return locks ? { xml: locks.map((l) => activeLockXml(l, href)).join('') } : null;

@@ -26,6 +26,7 @@ export async function propfind(req: FilesRequest): Promise<Response> {
     locks: locksByNode(await req.locks.active(req.drive.drive_id)),
     quota: { used: usage.used, available: usage.available },
     homeName: req.root === ROOT ? req.ctx.user.displayName || req.login : req.root.name,
+    right: req.right,
   };
   const out: DavResponse[] = [];
   const selfHref = hrefIn(req, req.names, isFolder(target));

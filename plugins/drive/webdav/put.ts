@@ -25,5 +25,8 @@ export async function put(req: FilesRequest): Promise<Response> {
     ...(raw.headers.get('Content-Type') ? { contentType: raw.headers.get('Content-Type')! } : {}),
     ...(declared !== undefined ? { declaredLength: declared } : {}),
   }, req.ctx.metadata());
-  return new Response(null, { status: created ? 201 : 204, headers: { ETag: `"${node.etag}"`, 'Last-Modified': new Date(node.modified).toUTCString() } });
+  // OC-FileId / OC-ETag: Nextcloud clients record the new item from these instead of asking again.
+  return new Response(null, { status: created ? 201 : 204, headers: {
+    ETag: `"${node.etag}"`, 'Last-Modified': new Date(node.modified).toUTCString(), 'OC-FileId': node.node_id, 'OC-ETag': `"${node.etag}"`,
+  } });
 }

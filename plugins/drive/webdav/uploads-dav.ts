@@ -2,7 +2,7 @@
 // as Nextcloud's "chunking v2" defines them (what its desktop and mobile clients speak):
 //   MKCOL  /dav/uploads/<login>/<id>          starts an upload (Destination remembered,
 //                                             OC-Total-Length checked against the quota)
-//   PUT    /dav/uploads/<login>/<id>/<n>      one chunk, n = 1…MAX_CHUNKS, streamed to disk
+//   PUT    /dav/uploads/<login>/<id>/<n>      one chunk, n its index (v2: 1…10000) or its zero-padded byte offset (the desktop clients), streamed to disk
 //   PROPFIND (Depth 1) on the upload          the chunks received with their sizes (resume)
 //   MOVE   /dav/uploads/<login>/<id>/.file    assembles the chunks in numeric order into
 //          Destination: /dav/files/<login>/…  the file, then removes the upload
