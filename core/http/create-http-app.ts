@@ -17,6 +17,7 @@ import { nextcloudCompatApp } from '../dav/nextcloud-compat.ts';
 import type { DavCollectionBackend, DavTreeBackend } from '../dav/types.ts';
 import type { CairnEnv } from './env.ts';
 import { errorHandler, notFoundHandler } from './error-handler.tsx';
+import { LoginFlows, loginFlowApi, loginFlowPages } from './login-flow/index.ts';
 import { pageRenderer } from './page-renderer.ts';
 import { requestId } from './request-id.ts';
 import { accountRoutes } from './routes/account.tsx';
@@ -46,6 +47,8 @@ export interface HttpDeps {
   health(): Promise<Record<string, unknown>>;
   /** True when the UI is served over TLS. */
   secureCookies: boolean;
+  /** Nextcloud Login Flow v2 state (in memory); specs pass one with their own clock or limits. */
+  loginFlows?: LoginFlows;
 }
 
 /** Paths core owns; a plugin id equal to one of them would shadow core routes. */
@@ -76,7 +79,9 @@ export function createHttpApp(deps: HttpDeps): Hono<CairnEnv> {
     if (m.path === '/autodiscover') app.route('/Autodiscover', m.app);
   }
 
-  if (deps.dav && deps.dav.length > 0) {
+  // Nextcloud's apps sign in through Login Flow v2 (core/http/login-flow/), only useful beside its DAV paths.
+  const loginFlows = deps.dav && deps.dav.length > 0 ? deps.loginFlows ?? new LoginFlows() : undefined;
+  if (deps.dav && deps.dav.length > 0 && loginFlows) {
     // Before sessions and CSRF: DAV is Basic-authenticated on every request (core/dav/dav-app.ts).
     const backends = deps.dav.filter((b): b is DavCollectionBackend => !('kind' in b));
     const trees = deps.dav.filter((b): b is DavTreeBackend => 'kind' in b && b.kind === 'tree');
@@ -84,6 +89,8 @@ export function createHttpApp(deps: HttpDeps): Hono<CairnEnv> {
     app.route('/dav', dav);
     // Nextcloud's paths and discovery endpoints, for its sync clients (core/dav/nextcloud-compat.ts).
     app.route('/', nextcloudCompatApp({ auth: deps.auth, dav }));
+    // Its anonymous start and poll endpoints: no cookie, no CSRF token (the poll token is their secret).
+    app.route('/', loginFlowApi({ flows: loginFlows, publicUrl: deps.config.publicUrl }));
     app.route('/.well-known/caldav', wellKnownDavApp());
     app.route('/.well-known/carddav', wellKnownDavApp());
   }
@@ -99,6 +106,8 @@ export function createHttpApp(deps: HttpDeps): Hono<CairnEnv> {
   });
   app.route('/', loginRoutes(deps));
   app.route('/', accountRoutes(deps));
+  // The grant page of the login flow: signed in, CSRF-checked.
+  if (loginFlows) app.route('/', loginFlowPages({ flows: loginFlows, identity: deps.identity }));
 
   for (const p of deps.plugins) {
     if (RESERVED.has(p.id)) throw new Error(`plugin id "${p.id}" is reserved for core's own pages`);
