@@ -71,6 +71,10 @@ if (want('drive')) {
   const { benchDrive } = await import('../../plugins/drive/webdav/drive-dav.bench.ts');
   for (const [k, v] of Object.entries(await benchDrive())) put(`drive.${k}`, v);
 }
+if (want('nextcloudcmd')) {
+  const { benchNextcloudcmd } = await import('./nextcloudcmd.bench.ts');
+  for (const [k, v] of Object.entries(await benchNextcloudcmd())) put(`nextcloudcmd.${k}`, v);
+}
 if (want('rclone')) {
   const { benchRclone } = await import('./rclone.bench.ts');
   for (const [k, v] of Object.entries(await benchRclone())) put(`rclone.${k}`, v);
