@@ -94,9 +94,12 @@ describe('browser: Nextcloud Login Flow v2', () => {
       await Promise.all([fresh.waitForURL(flow.login), fresh.click('button[type=submit]')]);
       await expect.poll(() => fresh.locator('h1').textContent()).toContain('to your account?');
       await fresh.screenshot({ path: join(SHOTS, 'nextcloud-login-flow-grant-phone.png'), fullPage: true });
-      await fresh.getByRole('link', { name: 'Cancel' }).click();
-      await fresh.waitForURL((u) => !u.pathname.startsWith('/index.php/'));
+      await Promise.all([fresh.waitForLoadState('load'), fresh.getByRole('button', { name: 'Cancel' }).click()]);
+      await expect.poll(() => fresh.locator('h1').textContent()).toContain('Not connected');
       expect((await poll(flow)).status).toBe(404);
+      // The link is spent: opening it again shows that it expired, and nothing can be granted.
+      const again = await fresh.goto(flow.login);
+      expect(again?.status()).toBe(404);
     } finally {
       await context.close();
     }

@@ -29,7 +29,7 @@ export function LoginFlowGrantView({ device, email, csrfToken, action }: LoginFl
         <form method="post" action={action} class="stack">
           <CsrfField token={csrfToken} />
           <Button block id="login-flow-grant">Grant access</Button>
-          <a class="btn btn-secondary btn-block" href="/" id="login-flow-cancel">Cancel</a>
+          <Button block variant="secondary" id="login-flow-cancel" formaction={`${action}/deny`}>Cancel</Button>
         </form>
       </section>
     </div>
@@ -46,6 +46,18 @@ export function LoginFlowDoneView({ device, already }: { device: string; already
           {already ? <>This request was already answered: <strong>{device}</strong> is being connected.</> : <><strong>{device}</strong> is now connected to your account.</>}
         </p>
         <p class="sub small">It is listed under <a href="/account#devices">Account → Devices</a>, where you can revoke it.</p>
+      </section>
+    </div>
+  );
+}
+
+export function LoginFlowDeniedView({ device }: { device: string }) {
+  return (
+    <div class="auth-page">
+      <section class="card auth-card stack" aria-labelledby="login-flow-title">
+        <Logo />
+        <h1 id="login-flow-title">Not connected — you can close this window</h1>
+        <p class="sub" role="status"><strong>{device}</strong> was not given access. To connect it later, start again from the app.</p>
       </section>
     </div>
   );

@@ -1,11 +1,12 @@
 // The browser half of Nextcloud's Login Flow v2: the link a native client opens.
 //   GET  /index.php/login/v2/flow/<flow token>   "Connect <device> to your account?" (sign-in first, then back here)
 //   POST /index.php/login/v2/flow/<flow token>   Grant: a new app password, kept on the flow for the client's poll
+//   POST /index.php/login/v2/flow/<flow token>/deny   Cancel: the flow is dropped, nothing is granted
 // Mounted after the session and CSRF middleware: these are ordinary signed-in pages, and
 // the grant is a form carrying the CSRF token, so another site cannot grant for a user.
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { LoginFlowDoneView, LoginFlowGrantView } from '../../../ui/views/login-flow.tsx';
+import { LoginFlowDeniedView, LoginFlowDoneView, LoginFlowGrantView } from '../../../ui/views/login-flow.tsx';
 import { ForbiddenError, NotFoundError } from '../../errors.ts';
 import type { IdentityApi } from '../../identity/identity-api.ts';
 import { uiActor } from '../actor.ts';
@@ -31,6 +32,7 @@ export function loginFlowPages(deps: LoginFlowPagesDeps): Hono<CairnEnv> {
   const app = new Hono<CairnEnv>();
   // requireUser sends a signed-out browser to /login?next=<this page> and back here after.
   app.use(FLOW_PATH, requireUser, bodyLimit({ maxSize: MAX_FORM_BYTES }));
+  app.use(`${FLOW_PATH}/deny`, requireUser, bodyLimit({ maxSize: MAX_FORM_BYTES }));
 
   /** The flow behind the URL, for a user allowed to grant; typed errors otherwise (404, 403 pages). */
   const flowOf = (c: C) => {
@@ -67,6 +69,13 @@ export function loginFlowPages(deps: LoginFlowPagesDeps): Hono<CairnEnv> {
       throw new NotFoundError('This sign-in link expired meanwhile. Start again from the app.', 'login_flow_not_found');
     }
     return c.render(<LoginFlowDoneView device={claim.device} />, { title: TITLE });
+  });
+
+  app.post(`${FLOW_PATH}/deny`, (c) => {
+    const flow = flowOf(c);
+    // Already granted: nothing to take back here (the device is listed under Account → Devices).
+    if (!flows.deny(c.req.param('token') ?? '')) return c.render(<LoginFlowDoneView device={flow.device} already />, { title: TITLE });
+    return c.render(<LoginFlowDeniedView device={flow.device} />, { title: TITLE });
   });
 
   return app;

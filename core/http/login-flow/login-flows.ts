@@ -124,6 +124,14 @@ export class LoginFlows {
     return true;
   }
 
+  /** The user said no: a pending flow is gone (its link shows nothing, its poll finds nothing). False when there was none to refuse. */
+  deny(flowToken: string): boolean {
+    const flow = this.#live(this.#byFlow, flowToken);
+    if (!flow || flow.state !== 'pending') return false;
+    this.#delete(flow);
+    return true;
+  }
+
   /** The credentials, once: the flow is gone after a successful poll. Undefined until granted. */
   poll(pollToken: string): LoginFlowCredentials | undefined {
     const flow = this.#live(this.#byPoll, pollToken);

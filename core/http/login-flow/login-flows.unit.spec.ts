@@ -39,6 +39,20 @@ describe('login flows', () => {
     expect(flows.size).toBe(0);
   });
 
+  it('drops a denied flow: nothing to grant or poll afterwards; a granted flow cannot be denied', () => {
+    const flows = new LoginFlows();
+    const denied = flows.start({ ip: '10.0.0.1', ...started });
+    expect(flows.deny(denied.flowToken)).toBe(true);
+    expect(flows.view(denied.flowToken)).toBeUndefined();
+    expect(flows.claim(denied.flowToken)).toBeUndefined();
+    expect(flows.poll(denied.pollToken)).toBeUndefined();
+    expect(flows.size).toBe(0);
+    const granted = flows.start({ ip: '10.0.0.1', ...started });
+    expect(flows.grant(flows.claim(granted.flowToken)!, creds)).toBe(true);
+    expect(flows.deny(granted.flowToken)).toBe(false);
+    expect(flows.poll(granted.pollToken)).toEqual({ server: started.server, ...creds });
+  });
+
   it('forgets a flow (and an uncollected password) after its lifetime', () => {
     const c = clock();
     const flows = new LoginFlows({ now: c.now });
