@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** Latest file time a client may declare: year 9999 (what dates in HTTP headers can say). */
+export const MAX_MTIME_MS = 253_402_300_799_000;
+
 const id = z.string().min(1).max(64);
 /** A node name as stored: NFC, 1..255 UTF-8 bytes, no '/' or NUL (see node/names.ts). */
 const name = z.string().min(1).max(255);
@@ -17,6 +20,8 @@ export const driveEvents = {
   'drive.FileWritten': z.object({
     driveId: id, nodeId: id, parentId, name, sha256, size: z.number().int().nonnegative(),
     contentType: z.string().max(255), version: z.number().int().positive(),
+    /** The file's own modification time (ms since 1970) as the client declared it (X-OC-Mtime); absent: the time of the write. */
+    mtime: z.number().int().min(0).max(MAX_MTIME_MS).optional(),
   }),
   /** Rename and/or move in one fact. */
   'drive.NodeMoved': z.object({ driveId: id, nodeId: id, parentId, name }),

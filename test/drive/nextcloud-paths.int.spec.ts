@@ -37,8 +37,12 @@ describe('Nextcloud paths', () => {
   it('serves /remote.php/dav/files/<login>/ as /dav/files/<login>/, hrefs and Destination mapped', async () => {
     const home = `/remote.php/dav/files/${user.email}`;
     expect((await req(`${home}/a.txt`, { method: 'PUT', body: 'alpha' })).status).toBe(201);
-    const put = await req(`${home}/b.txt`, { method: 'PUT', body: 'beta' });
+    // X-OC-Mtime: the file keeps the time the client says it was last edited.
+    const put = await req(`${home}/b.txt`, { method: 'PUT', body: 'beta', headers: { 'X-OC-Mtime': '1600000000' } });
     expect(put.headers.get('OC-FileId')).toBeTruthy();
+    expect(put.headers.get('X-OC-MTime')).toBe('accepted');
+    expect(put.headers.get('Last-Modified')).toBe(new Date(1_600_000_000_000).toUTCString());
+    expect((await req(`${home}/c.txt`, { method: 'PUT', body: 'x', headers: { 'X-OC-Mtime': 'yesterday' } })).status).toBe(400);
     const list = await req(`${home}/`, {
       method: 'PROPFIND', headers: { Depth: '1', 'Content-Type': 'application/xml' },
       body: '<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns"><d:prop><d:getetag/><oc:fileid/><oc:permissions/><oc:size/></d:prop></d:propfind>',

@@ -6,7 +6,7 @@
 // appliance records what the client asked, so the test can say which protocol it used.
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,8 @@ import type { DriveService } from '../../plugins/drive/service/drive-service.ts'
 const NEXTCLOUDCMD = '/usr/bin/nextcloudcmd';
 /** Above the client's first chunk size (10 MB), so it must upload in chunks. */
 const BIG_BYTES = 24 * 1024 * 1024;
+/** When hello.txt was "last edited" on the desktop: the drive should say so too (X-OC-Mtime). */
+const EDITED_AT = Date.UTC(2024, 4, 17, 9, 30, 0);
 
 let a: Awaited<ReturnType<typeof createTestAppliance>>;
 let user: TestUser;
@@ -65,6 +67,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cairn-nextcloudcmd-'));
   mkdirSync(join(dir, 'docs'));
   writeFileSync(join(dir, 'hello.txt'), 'hello from the desktop');
+  utimesSync(join(dir, 'hello.txt'), EDITED_AT / 1000, EDITED_AT / 1000);
   writeFileSync(join(dir, 'docs', 'notes.md'), '# Notes\n');
   big = randomBytes(BIG_BYTES);
   writeFileSync(join(dir, 'big.bin'), big);
@@ -89,6 +92,7 @@ describe.skipIf(!existsSync(NEXTCLOUDCMD))('nextcloudcmd against the drive', () 
     expect(bigNode.sha256).toBe(sha(big));
     const docs = root.find((n) => n.name === 'docs')!;
     expect((await drive.queries.children(driveId, docs.node_id)).map((n) => n.name)).toEqual(['notes.md']);
+    expect(root.find((n) => n.name === 'hello.txt')!.modified).toBe(new Date(EDITED_AT).toISOString());
   });
 
   it('brings down what changed on the server, and sends a local deletion to the trash', async () => {

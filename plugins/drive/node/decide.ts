@@ -10,7 +10,7 @@ export const MAX_DEAD_PROPS = 100;
 export type NodeCommand =
   | { type: 'createFolder'; driveId: string; nodeId: string; parentId: string; name: string }
   /** A new file, or a new version of a live file (parentId/name then only for a new one). */
-  | { type: 'writeFile'; driveId: string; nodeId: string; parentId: string; name: string; sha256: string; size: number; contentType: string }
+  | { type: 'writeFile'; driveId: string; nodeId: string; parentId: string; name: string; sha256: string; size: number; contentType: string; mtime?: number }
   | { type: 'move'; parentId: string; name: string }
   | { type: 'trash' }
   | { type: 'restore'; parentId: string; name: string }
@@ -28,14 +28,14 @@ export function decideNode(c: NodeCommand, s: NodeState): NodeEvent[] {
         if (s.kind !== 'file') throw new ConflictError('a folder cannot be overwritten with a file', 'is_folder');
         return [{
           type: 'drive.FileWritten', blobs: [c.sha256],
-          data: { driveId: s.driveId, nodeId: s.id, parentId: s.parentId, name: s.name, sha256: c.sha256, size: c.size, contentType: c.contentType, version: s.version + 1 },
+          data: { driveId: s.driveId, nodeId: s.id, parentId: s.parentId, name: s.name, sha256: c.sha256, size: c.size, contentType: c.contentType, version: s.version + 1, ...(c.mtime !== undefined ? { mtime: c.mtime } : {}) },
         }];
       }
       if (s && !s.purged) throw new ConflictError('that file is in the trash', 'node_trashed');
       assertValidName(c.name);
       return [{
         type: 'drive.FileWritten', blobs: [c.sha256],
-        data: { driveId: c.driveId, nodeId: c.nodeId, parentId: c.parentId, name: c.name, sha256: c.sha256, size: c.size, contentType: c.contentType, version: (s?.version ?? 0) + 1 },
+        data: { driveId: c.driveId, nodeId: c.nodeId, parentId: c.parentId, name: c.name, sha256: c.sha256, size: c.size, contentType: c.contentType, version: (s?.version ?? 0) + 1, ...(c.mtime !== undefined ? { mtime: c.mtime } : {}) },
       }];
     }
     case 'move':

@@ -31,13 +31,15 @@ export const driveNodes = defineProjection({
         }).onConflict((oc) => oc.column('node_id').doUpdateSet({ parent_id: e.data.parentId, name: e.data.name, kind: 'folder', trashed_at: null, etag: position, modified: time })).execute();
         return;
       case 'drive.FileWritten': {
+        // The client's own file time when it gave one (X-OC-Mtime), else the write's.
+        const modified = e.data.mtime !== undefined ? new Date(e.data.mtime).toISOString() : time;
         const before = await db.selectFrom('drive_nodes').select(['size', 'kind']).where('node_id', '=', e.data.nodeId).executeTakeFirst();
         await db.insertInto('drive_nodes').values({
           node_id: e.data.nodeId, drive_id: e.data.driveId, parent_id: e.data.parentId, name: e.data.name, kind: 'file', size: e.data.size, sha256: e.data.sha256,
-          content_type: e.data.contentType, version: e.data.version, etag: position, created: time, modified: time, trashed_at: null, props: '{}',
+          content_type: e.data.contentType, version: e.data.version, etag: position, created: time, modified, trashed_at: null, props: '{}',
         }).onConflict((oc) => oc.column('node_id').doUpdateSet({
           parent_id: e.data.parentId, name: e.data.name, size: e.data.size, sha256: e.data.sha256, content_type: e.data.contentType,
-          version: e.data.version, etag: position, modified: time, trashed_at: null,
+          version: e.data.version, etag: position, modified, trashed_at: null,
         })).execute();
         await db.insertInto('drive_versions').values({ node_id: e.data.nodeId, version: e.data.version, sha256: e.data.sha256, size: e.data.size, content_type: e.data.contentType, time, position, actor: event.metadata.actor })
           .onConflict((oc) => oc.columns(['node_id', 'version']).doNothing()).execute();

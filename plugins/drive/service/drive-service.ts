@@ -69,6 +69,8 @@ export interface WriteInput {
   declaredLength?: number;
   /** 'replace' (default) adds a version to a file of that name; 'keep-both' picks "name (2).ext" (drop boxes). */
   onConflict?: 'replace' | 'keep-both';
+  /** The file's own modification time (ms), when the client says it (X-OC-Mtime); otherwise the write's time. */
+  mtime?: number;
 }
 
 /** 507 (RFC 4918 §11.5); `destination_full` when the drive charged is not the user's own (a copy into a shared folder). */
@@ -254,7 +256,7 @@ export function createDriveService(deps: DriveServiceDeps) {
         const current = attempt === 0 ? existing : await q.child(driveId, parentId, name);
         const nodeId = current?.node_id ?? newId();
         try {
-          await run(driveId, nodeId, { type: 'writeFile', driveId, nodeId, parentId, name, sha256: blob.sha256, size: blob.size, contentType }, metadata);
+          await run(driveId, nodeId, { type: 'writeFile', driveId, nodeId, parentId, name, sha256: blob.sha256, size: blob.size, contentType, ...(input.mtime !== undefined ? { mtime: input.mtime } : {}) }, metadata);
           return { node: (await q.node(driveId, nodeId))!, created: !current };
         } catch (e) {
           // Two clients created the same new name at once: the second becomes a new version.

@@ -9,7 +9,7 @@ import type { NodeRow } from '../service/queries.ts';
 import { BadChunkError, LengthMismatchError } from './upload-errors.ts';
 import type { UploadManifest, UploadStore } from './upload-store.ts';
 
-export interface AssembleTarget { driveId: string; parentId: string; name: string; contentType?: string }
+export interface AssembleTarget { driveId: string; parentId: string; name: string; contentType?: string; mtime?: number }
 
 /** Checks the chunks against the announced length; the total size of the file they make. */
 export async function uploadTotal(store: UploadStore, m: UploadManifest, expectedLength: number | undefined): Promise<number> {
@@ -30,6 +30,7 @@ export async function assembleUpload(
       source: store.assembled(m, chunks),
       declaredLength: total,
       ...(target.contentType ? { contentType: target.contentType } : {}),
+      ...(target.mtime !== undefined ? { mtime: target.mtime } : {}),
     }, metadata);
     await store.remove(m.ownerId, m.id);
     return result;

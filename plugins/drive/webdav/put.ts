@@ -6,6 +6,7 @@ import { ValidationError } from '../../../core/errors.ts';
 import { bodySource } from '../routes/request-body.ts';
 import { nodeIdOf, hrefIn, isFolder, parentOf, textResponse, type FilesRequest } from './files-request.ts';
 import { assertCanWrite } from './lock-check.ts';
+import { OC_MTIME_ACCEPTED, ocMtime } from './oc-mtime.ts';
 import { assertWriteConditions } from './write-conditions.ts';
 
 export async function put(req: FilesRequest): Promise<Response> {
@@ -20,13 +21,16 @@ export async function put(req: FilesRequest): Promise<Response> {
   await assertCanWrite(req, req.target !== undefined ? { node: req.target, href } : { parentId: nodeIdOf(parent), href });
   const length = raw.headers.get('Content-Length');
   const declared = length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
+  const mtime = ocMtime(raw.headers);
   const { node, created } = await req.service.writeFile(req.drive.drive_id, nodeIdOf(parent), names[names.length - 1]!, {
     source: bodySource(raw, req.incoming),
     ...(raw.headers.get('Content-Type') ? { contentType: raw.headers.get('Content-Type')! } : {}),
     ...(declared !== undefined ? { declaredLength: declared } : {}),
+    ...(mtime !== undefined ? { mtime } : {}),
   }, req.ctx.metadata());
   // OC-FileId / OC-ETag: Nextcloud clients record the new item from these instead of asking again.
   return new Response(null, { status: created ? 201 : 204, headers: {
     ETag: `"${node.etag}"`, 'Last-Modified': new Date(node.modified).toUTCString(), 'OC-FileId': node.node_id, 'OC-ETag': `"${node.etag}"`,
+    ...(mtime !== undefined ? OC_MTIME_ACCEPTED : {}),
   } });
 }

@@ -30,6 +30,7 @@ import { assertUploadId, parseChunkNumber, type ChunkInfo, type UploadManifest, 
 import { openFilesRequest, type DriveDavDeps } from './drive-dav.ts';
 import { hrefIn, isFolder, nodeIdOf, parentOf, readXmlBody, textResponse } from './files-request.ts';
 import { assertCanWrite } from './lock-check.ts';
+import { OC_MTIME_ACCEPTED, ocMtime } from './oc-mtime.ts';
 import { assertWriteConditions } from './write-conditions.ts';
 
 export const UPLOADS_PREFIX = '/dav/uploads';
@@ -156,11 +157,14 @@ async function assemble(deps: UploadsDavDeps, raw: Request, ctx: DavContext, id:
   await assertCanWrite(req, req.target !== undefined ? { node: req.target, href } : { parentId: nodeIdOf(parent), href });
   const expected = lengthHeader(raw.headers, 'OC-Total-Length') ?? m.totalLength;
   await uploadTotal(store, m, expected); // 400 before anything else is looked at
-  const { node, created } = await assembleUpload(store, req.service, m, { driveId: req.drive.drive_id, parentId: nodeIdOf(parent), name: req.names[req.names.length - 1]! }, expected, ctx.metadata());
+  const mtime = ocMtime(raw.headers);
+  const { node, created } = await assembleUpload(store, req.service, m, {
+    driveId: req.drive.drive_id, parentId: nodeIdOf(parent), name: req.names[req.names.length - 1]!, ...(mtime !== undefined ? { mtime } : {}),
+  }, expected, ctx.metadata());
   const etag = `"${node.etag}"`;
   return new Response(null, {
     status: created ? 201 : 204,
-    headers: { ETag: etag, 'OC-ETag': etag, 'OC-FileId': node.node_id, 'Last-Modified': new Date(node.modified).toUTCString() },
+    headers: { ETag: etag, 'OC-ETag': etag, 'OC-FileId': node.node_id, 'Last-Modified': new Date(node.modified).toUTCString(), ...(mtime !== undefined ? OC_MTIME_ACCEPTED : {}) },
   });
 }
 
