@@ -229,7 +229,10 @@ export class EventLog {
           for (const item of batch) {
             raw.exec('savepoint cairn_append');
             try {
-              const results = item.parts.map((part) => this.#applyOne(item, part));
+              // One instant per append: a multi-stream append happened at one time, in every stream.
+              const now = Math.max(Date.now(), this.#lastRecordedAt);
+              this.#lastRecordedAt = now;
+              const results = item.parts.map((part) => this.#applyOne(item, part, now));
               const fresh = results.filter((r) => !r.duplicate).flatMap((r) => r.events);
               if (fresh.length > 0 && this.#hooks.inline) await this.#hooks.inline(fresh, conn);
               raw.exec('release cairn_append');
@@ -276,7 +279,7 @@ export class EventLog {
     }
   }
 
-  #applyOne(item: Pending, part: Part): AppendResult {
+  #applyOne(item: Pending, part: Part, now: number): AppendResult {
     const s = this.#stmts;
     if (item.idempotencyKey !== undefined) {
       const seen = s.idempotency.get(item.idempotencyKey);
@@ -291,8 +294,6 @@ export class EventLog {
     }
     const current = s.streamVersion.get(part.stream)?.version ?? 0;
     checkExpected(part.stream, part.expected, current);
-    const now = Math.max(Date.now(), this.#lastRecordedAt);
-    this.#lastRecordedAt = now;
     const events: StoredEvent[] = [];
     let version = current;
     for (let i = 0; i < part.serialized.length; i++) {
