@@ -4,15 +4,18 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import type { CairnEnv } from '../../../core/http/env.ts';
+import { ocMtime } from '../webdav/oc-mtime.ts';
 import type { WriteInput } from '../service/drive-service.ts';
 import { bodySource } from './request-body.ts';
 
 export function uploadInput(c: Context<CairnEnv>): WriteInput {
   const raw = c.req.raw;
   const length = raw.headers.get('Content-Length');
+  const mtime = ocMtime(raw.headers);
   return {
     source: bodySource(raw, (c.env as { incoming?: IncomingMessage } | undefined)?.incoming),
     ...(raw.headers.get('Content-Type') ? { contentType: raw.headers.get('Content-Type')! } : {}),
     ...(length !== null && /^\d+$/.test(length) ? { declaredLength: Number(length) } : {}),
+    ...(mtime !== undefined ? { mtime } : {}),
   };
 }

@@ -48,7 +48,8 @@ describe('browser uploads in chunks', () => {
     expect(((await again.json()) as { id: string }).id).toBe(folderId);
 
     expect((await call(alice, 'POST', '/drive/uploads', { drive: '', parent: folderId, name: 'clip.txt', size: 11 }, { csrf: 'forged' })).status).toBe(403);
-    const start = await call(alice, 'POST', '/drive/uploads', { drive: '', parent: folderId, name: 'clip.txt', size: 11, type: 'text/plain' });
+    const lastModified = Date.UTC(2025, 0, 2, 3, 4, 5);
+    const start = await call(alice, 'POST', '/drive/uploads', { drive: '', parent: folderId, name: 'clip.txt', size: 11, type: 'text/plain', mtime: lastModified });
     expect(start.status).toBe(201);
     const { id } = (await start.json()) as { id: string };
     expect((await call(alice, 'PUT', `/drive/uploads/${id}/1`, 'hello ', { raw: true })).status).toBe(201);
@@ -61,7 +62,8 @@ describe('browser uploads in chunks', () => {
     expect(done.status).toBe(201);
     expect(await done.json()).toMatchObject({ name: 'clip.txt', size: 11, created: true });
     const file = await drive.queries.child(aliceUser.userId, folderId, 'clip.txt');
-    expect(file).toMatchObject({ size: 11, content_type: 'text/plain' });
+    // The file keeps the "last modified" the browser reported for it.
+    expect(file).toMatchObject({ size: 11, content_type: 'text/plain', modified: new Date(lastModified).toISOString() });
     expect((await call(alice, 'GET', `/drive/uploads/${id}`)).status).toBe(404);
   });
 

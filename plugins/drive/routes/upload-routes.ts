@@ -17,6 +17,7 @@ import { ConflictError, isCairnError, ValidationError } from '../../../core/erro
 import { newId } from '../../../core/ids.ts';
 import { assertValidName, normalizeName } from '../node/names.ts';
 import { requireAccess, type Access, type Scope } from '../service/access.ts';
+import { MAX_MTIME_MS } from '../events.ts';
 import { QuotaExceededError } from '../service/drive-service.ts';
 import { ROOT } from '../service/queries.ts';
 import { assembleUpload } from '../upload/assemble-upload.ts';
@@ -83,8 +84,9 @@ export function uploadRoutes(deps: UploadRouteDeps): Hono<CairnEnv> {
     if (size === undefined) throw new ValidationError('size must be the file size in bytes', { code: 'bad_request' });
     const existing = await svc().queries.child(s.driveId, parent, name);
     if ((await svc().usage(s.driveId)).available + (existing?.kind === 'file' ? Number(existing.size) : 0) < size) throw new QuotaExceededError();
+    const mtime = typeof b.mtime === 'number' && Number.isSafeInteger(b.mtime) && b.mtime >= 0 && b.mtime <= MAX_MTIME_MS ? b.mtime : undefined;
     const id = newId();
-    await deps.uploads().create(c.var.user!.id, id, { totalLength: size, target: { drive, parent, name, ...(str(b.type) ? { contentType: str(b.type) } : {}) } });
+    await deps.uploads().create(c.var.user!.id, id, { totalLength: size, target: { drive, parent, name, ...(str(b.type) ? { contentType: str(b.type) } : {}), ...(mtime !== undefined ? { mtime } : {}) } });
     return c.json({ id }, 201);
   }));
 
@@ -114,6 +116,7 @@ export function uploadRoutes(deps: UploadRouteDeps): Hono<CairnEnv> {
     const s = await scope(c, m.target.drive, m.target.parent, 'write');
     const { node, created } = await assembleUpload(store, svc(), m, {
       driveId: s.driveId, parentId: m.target.parent, name: m.target.name, ...(m.target.contentType ? { contentType: m.target.contentType } : {}),
+      ...(m.target.mtime !== undefined ? { mtime: m.target.mtime } : {}),
     }, m.totalLength, uiMetadata(c));
     return c.json({ id: node.node_id, name: node.name, size: Number(node.size), created }, created ? 201 : 200);
   }));

@@ -35,6 +35,8 @@
       xhr.setRequestHeader('X-CSRF-Token', box.getAttribute('data-csrf') || '');
       xhr.setRequestHeader('Accept', 'application/json');
       if (opts.type) xhr.setRequestHeader('Content-Type', opts.type);
+      // The file's own "last modified", so the drive shows when it was edited, not uploaded.
+      if (opts.mtime) xhr.setRequestHeader('X-OC-Mtime', String(Math.floor(opts.mtime / 1000)));
       if (opts.onprogress) xhr.upload.onprogress = function (e) { opts.onprogress(e.loaded); };
       xhr.onload = function () {
         var parsed = null;
@@ -75,7 +77,7 @@
   function uploadWhole(ctx, file, parent, onprogress) {
     var url = ctx.box.getAttribute('data-upload-url');
     var q = (url.indexOf('?') >= 0 ? '&' : '?') + 'parent=' + encodeURIComponent(parent) + '&name=' + encodeURIComponent(file.name);
-    return send(ctx.box, 'POST', url + q, file, { type: file.type || '', onprogress: onprogress }).then(function (res) {
+    return send(ctx.box, 'POST', url + q, file, { type: file.type || '', onprogress: onprogress, mtime: file.lastModified }).then(function (res) {
       if (!ok(res)) throw failure(res, file.name);
     });
   }
@@ -101,7 +103,7 @@
       : Promise.resolve(null);
     return resumed.then(function (r) {
       if (r) return r;
-      return sendJson(ctx.box, 'POST', ctx.chunkedUrl, { drive: ctx.drive, parent: parent, name: file.name, size: file.size, type: file.type || '' }).then(function (res) {
+      return sendJson(ctx.box, 'POST', ctx.chunkedUrl, { drive: ctx.drive, parent: parent, name: file.name, size: file.size, type: file.type || '', mtime: file.lastModified || null }).then(function (res) {
         if (!ok(res)) throw failure(res, file.name);
         try { window.localStorage.setItem(key, res.body.id); } catch (err) { /* no resume then */ }
         return { id: res.body.id, have: [] };

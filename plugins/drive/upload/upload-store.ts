@@ -37,7 +37,7 @@ const CHUNK_FILE_RE = /^(0|[1-9][0-9]{0,15})$/;
 const ASSEMBLE_READ_BYTES = 1024 * 1024;
 
 /** Where the assembled file goes when the browser started the upload (DAV names it in MOVE). */
-export interface BrowserTarget { drive: string; parent: string; name: string; contentType?: string }
+export interface BrowserTarget { drive: string; parent: string; name: string; contentType?: string; /** The file's own last-modified time (ms). */ mtime?: number }
 
 export interface UploadManifest {
   id: string;
