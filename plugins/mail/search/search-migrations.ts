@@ -39,26 +39,7 @@ export const createMailSearch: Migration = {
   },
 };
 
-/**
- * FTS5 merges index segments while documents are inserted, as soon as 4 of a level
- * exist (automerge=4). Mail bodies are long (a 50 KB message is ~50,000 trigrams), and
- * those merges were a third of the cost of indexing one; at 8 the index is written with
- * ~30 % less work (2.3 → 1.6 ms per 50 KB message measured) for slightly more segments
- * to read per query, still well inside the SEARCH figure (see plugins/mail/imap/README.md).
- * Stored in the table's own config, so it holds for every connection.
- */
-export const mailSearchAutomerge: Migration = {
-  name: '0101_mail_search_automerge',
-  async up(db) {
-    // FTS5 reads configuration values as literals (a bound parameter is an error).
-    await sql.raw(`insert into mail_search (mail_search, rank) values ('automerge', ${Number(MAIL_SEARCH_AUTOMERGE)})`).execute(db);
-  },
-};
-
-/** Segments of one level that trigger a merge while indexing (FTS5's default is 4). */
-export const MAIL_SEARCH_AUTOMERGE = 8;
-
-export const searchMigrations: Migration[] = [createMailSearch, mailSearchAutomerge];
+export const searchMigrations: Migration[] = [createMailSearch];
 
 /** Whether this SQLite build has FTS5's trigram tokenizer: try it on a throwaway temp table. */
 async function hasTrigram(db: Kysely<any>): Promise<boolean> {
