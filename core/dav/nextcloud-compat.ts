@@ -83,7 +83,8 @@ export function nextcloudCompatApp(deps: NextcloudCompatDeps): Hono<CairnEnv> {
       version: { major, minor, micro, string: versionString, edition: '', extendedSupport: false },
       capabilities: {
         core: { pollinterval: 60, 'webdav-root': 'remote.php/webdav' },
-        // Chunking v2 (uploads/) is what /dav/uploads/ implements.
+        // "1.0": chunked uploads under uploads/ (the desktop clients' zero-padded offsets;
+        // /dav/uploads/ also takes chunking v2's 1…10,000 numbering). No bulk upload.
         dav: { chunking: '1.0', bulkupload: '' },
         files: { bigfilechunking: true, undelete: true, versioning: true },
       },
