@@ -22,6 +22,8 @@ export const ASYNC_PAGE_SIZE = 1_000;
  * lag for pages of hundreds of events instead of a transaction per few.
  */
 export const ASYNC_BURST_PAUSE_MS = 25;
+/** Pause between two slices of a projection's idle housekeeping: appends get the connection in between. */
+export const IDLE_SLICE_PAUSE_MS = 5;
 /** Events read per page while replaying; large enough that the read cost is amortized. */
 export const REPLAY_PAGE_SIZE = 5_000;
 
@@ -177,10 +179,20 @@ export class ProjectionRunner {
         for (;;) {
           this.#asyncDirty.delete(p.name);
           while (!this.#stopped && (await this.#asyncStep(p))) { /* next page */ }
+          if (this.#stopped) break;
+          if (this.#asyncDirty.has(p.name)) {
+            // Changes came in while this page ran: a burst. Let it gather so the next
+            // page carries many events in one transaction instead of a few in each.
+            await new Promise((r) => setTimeout(r, ASYNC_BURST_PAUSE_MS));
+            continue;
+          }
+          // Caught up: housekeeping, slice by slice, until done or new events arrive.
+          let more = p.idle ? await this.#idleStep(p) : false;
+          while (more && !this.#stopped && !this.#asyncDirty.has(p.name)) {
+            await new Promise((r) => setTimeout(r, IDLE_SLICE_PAUSE_MS));
+            more = await this.#idleStep(p);
+          }
           if (!this.#asyncDirty.has(p.name) || this.#stopped) break;
-          // Changes came in while this page ran: a burst. Let it gather so the next
-          // page carries many events in one transaction instead of a few in each.
-          await new Promise((r) => setTimeout(r, ASYNC_BURST_PAUSE_MS));
         }
       } catch (e) {
         this.#logger.error({ err: e, projection: p.name }, 'async projection failed; it will retry on the next change');
@@ -216,6 +228,22 @@ export class ProjectionRunner {
         this.#checkpoint.set.run(reached, Date.now(), p.name);
         raw.exec('commit');
         return full;
+      } catch (e) {
+        if (raw.inTransaction) raw.exec('rollback');
+        throw e;
+      }
+    });
+  }
+
+  /** One slice of an async projection's idle work, in its own write transaction. */
+  async #idleStep(p: Projection): Promise<boolean> {
+    const raw = this.#db.raw;
+    return this.#db.kysely.connection().execute(async (conn) => {
+      raw.exec('begin immediate');
+      try {
+        const more = await p.idle!(conn);
+        raw.exec('commit');
+        return more;
       } catch (e) {
         if (raw.inTransaction) raw.exec('rollback');
         throw e;

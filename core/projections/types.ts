@@ -33,6 +33,14 @@ export interface Projection {
   prepareBatch?(events: readonly StoredEvent[]): Promise<unknown>;
   /** Async projections only: events per transaction (default ASYNC_PAGE_SIZE). */
   pageSize?: number;
+  /**
+   * Async projections only: housekeeping once caught up with the log, a slice per call,
+   * each in its own write transaction; true when there is more to do. Called again after
+   * a short pause, and set aside as soon as new events arrive — so work that would slow
+   * a burst if done per page (merging an index's segments) waits for a quiet moment.
+   * It must not change what the read model answers, only how fast.
+   */
+  idle?(db: Kysely<any>): Promise<boolean>;
   /** Empties every table the projection writes. */
   truncate(db: Kysely<any>): Promise<void>;
 }
