@@ -1,4 +1,4 @@
-import { Button, Card, CsrfField, MaybeFlash, type FlashMessage } from '../../../ui/components/index.ts';
+import { Button, Card, CsrfField, DriveFilePicker, MaybeFlash, type FlashMessage } from '../../../ui/components/index.ts';
 import type { CalendarView } from '../calendar-service.ts';
 import { EVENT_COLORS, REMINDERS, type EventInput } from '../ical/event-form.ts';
 import { CalendarAssets } from './calendar-shell.tsx';
@@ -217,20 +217,7 @@ export function EventDriveLink({ name, url }: { name: string; url: string }) {
 /** One folder of the user's drive: folders open in place, files get a public or colleagues-only link. */
 export function EventDrivePicker({ items, folder, parent }: { items: { id: string; name: string; kind: 'folder' | 'file' }[]; folder: string | undefined; parent: string | undefined }) {
   return (
-    <div id="event-drive-picker">
-      {folder ? <p><a href="#" hx-get={`/calendar/events/drive${parent ? `?folder=${encodeURIComponent(parent)}` : ''}`} hx-target="#event-drive-picker" hx-swap="outerHTML">← Up</a></p> : null}
-      {items.length === 0 ? <p class="muted">This folder is empty.</p> : null}
-      <ul class="list">
-        {items.map((i) => i.kind === 'folder'
-          ? <li><a href="#" hx-get={`/calendar/events/drive?folder=${encodeURIComponent(i.id)}${folder ? `&parent=${encodeURIComponent(folder)}` : ''}`} hx-target="#event-drive-picker" hx-swap="outerHTML">📁 {i.name}</a></li>
-          : (
-            <li>
-              {i.name}{' '}
-              <button type="button" class="btn btn-small btn-secondary" hx-post="/calendar/events/drive/link" hx-vals={JSON.stringify({ node: i.id, access: 'public' })} hx-target="#event-drive-links" hx-swap="beforeend">Public link</button>{' '}
-              <button type="button" class="btn btn-small btn-secondary" hx-post="/calendar/events/drive/link" hx-vals={JSON.stringify({ node: i.id, access: 'restricted' })} hx-target="#event-drive-links" hx-swap="beforeend">Colleagues only</button>
-            </li>
-          ))}
-      </ul>
-    </div>
+    <DriveFilePicker items={items} folder={folder} parent={parent} base="/calendar/events/drive" id="event-drive-picker" linksTarget="#event-drive-links"
+      listClass="list" labels={{ public: 'Public link', restricted: 'Colleagues only' }} />
   );
 }

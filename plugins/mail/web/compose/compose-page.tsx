@@ -1,7 +1,7 @@
 // The compose form: From (primary + aliases), To/Cc/Bcc with suggestions, subject,
 // body, signatures, attachments (uploaded with a progress bar by compose.js), and the
 // draft status that htmx refreshes on every autosave.
-import { CsrfField, MaybeFlash, type FlashMessage } from '../../../../ui/components/index.ts';
+import { CsrfField, DriveFilePicker, MaybeFlash, type FlashMessage } from '../../../../ui/components/index.ts';
 import type { Signature } from '../settings/signature-events.ts';
 
 export interface ComposeForm {
@@ -54,21 +54,9 @@ export function DriveLinkItem({ link }: { link: DriveLink }) {
 /** One folder of the user's drive in the picker: folders open in place, files get a link. */
 export function DrivePicker({ items, folder, parent }: { items: { id: string; name: string; kind: 'folder' | 'file'; size: number }[]; folder: string | undefined; parent: string | undefined }) {
   return (
-    <div id="drive-picker-body">
-      {folder ? <p><a href="#" hx-get={`/mail/compose/drive${parent ? `?folder=${encodeURIComponent(parent)}` : ''}`} hx-target="#drive-picker-body" hx-swap="outerHTML">← Up</a></p> : null}
-      {items.length === 0 ? <p class="muted">This folder is empty.</p> : null}
-      <ul class="compose-drive-list">
-        {items.map((i) => i.kind === 'folder'
-          ? <li><a href="#" hx-get={`/mail/compose/drive?folder=${encodeURIComponent(i.id)}${folder ? `&parent=${encodeURIComponent(folder)}` : ''}`} hx-target="#drive-picker-body" hx-swap="outerHTML">📁 {i.name}</a></li>
-          : (
-            <li>
-              <span>{i.name}</span> <span class="muted small">{formatSize(i.size)}</span>{' '}
-              <button type="button" class="btn btn-small btn-secondary" hx-post="/mail/compose/drive/link" hx-vals={JSON.stringify({ node: i.id, access: 'public' })} hx-target="#attachment-list" hx-swap="beforeend">Link (anyone with it)</button>{' '}
-              <button type="button" class="btn btn-small btn-secondary" hx-post="/mail/compose/drive/link" hx-vals={JSON.stringify({ node: i.id, access: 'restricted' })} hx-target="#attachment-list" hx-swap="beforeend">Link (colleagues)</button>
-            </li>
-          ))}
-      </ul>
-    </div>
+    <DriveFilePicker items={items} folder={folder} parent={parent} base="/mail/compose/drive" id="drive-picker-body" linksTarget="#attachment-list"
+      listClass="compose-drive-list" labels={{ public: 'Link (anyone with it)', restricted: 'Link (colleagues)' }}
+      detail={(i) => <span class="muted small">{formatSize(i.size ?? 0)}</span>} />
   );
 }
 
