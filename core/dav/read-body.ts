@@ -6,10 +6,15 @@ import { LimitExceededError, ValidationError } from '../errors.ts';
  * (Content-Length is checked first, then the bytes actually received, so a lying or
  * missing length cannot make the server buffer more).
  */
-export async function readBodyText(c: Context, limit: number, onTooLarge: () => Error = () => new LimitExceededError(`request bodies here are limited to ${limit} bytes`, 'body_too_large')): Promise<string> {
-  const declared = c.req.header('Content-Length');
-  if (declared !== undefined && Number(declared) > limit) throw onTooLarge();
-  const body = c.req.raw.body;
+export function readBodyText(c: Context, limit: number, onTooLarge?: () => Error): Promise<string> {
+  return readRequestText(c.req.raw, limit, onTooLarge);
+}
+
+/** The same from a plain Request (DAV tree backends get no Hono context). */
+export async function readRequestText(raw: Request, limit: number, onTooLarge: () => Error = () => new LimitExceededError(`request bodies here are limited to ${limit} bytes`, 'body_too_large')): Promise<string> {
+  const declared = raw.headers.get('Content-Length');
+  if (declared !== null && Number(declared) > limit) throw onTooLarge();
+  const body = raw.body;
   if (!body) return '';
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -11,7 +11,7 @@ import { clientIp } from '../client-ip.ts';
 import type { CairnEnv } from '../env.ts';
 import { deviceLabel } from './device-label.ts';
 import type { LoginFlows } from './login-flows.ts';
-import { serverUrl } from './server-url.ts';
+import { serverUrl } from '../server-url.ts';
 
 export const LOGIN_FLOW_PREFIX = '/index.php/login/v2';
 /** A poll is `token=<64 characters>`; anything much larger is not one. */

@@ -29,6 +29,13 @@ const EMAIL = /^[^\s@<>"]{1,64}@[^\s@<>"]{1,255}$/;
 export function createIntegrations(deps: { events: EventLog; db: Kysely<any>; identity: IdentityApi; chat: () => ChatService }) {
   const { db } = deps;
   const run = (stream: string, c: IntegrationCommand, m: EventMetadata) => handleCommand(deps.events, stream, integrationDecider, c, { metadata: m });
+  /** Webhooks (incoming or outgoing) are made by members of the channel, never by guests. */
+  const requireHookCreator = async (a: ChatActor, channelId: string) => {
+    requireNotGuest(a, 'create webhooks');
+    const f = await deps.chat().facts(a, channelId);
+    requireRead(a, f);
+    requireMember(a, f);
+  };
 
   async function checked(table: 'chat_bots' | 'chat_webhooks' | 'chat_invitations', token: string) {
     const parts = splitToken(token);
@@ -84,10 +91,7 @@ export function createIntegrations(deps: { events: EventLog; db: Kysely<any>; id
 
     // ---- incoming webhooks ----
     async createWebhook(a: ChatActor, channelId: string, name: string, m: EventMetadata): Promise<{ hookId: string; token: string }> {
-      requireNotGuest(a, 'create webhooks');
-      const f = await deps.chat().facts(a, channelId);
-      requireRead(a, f);
-      requireMember(a, f);
+      await requireHookCreator(a, channelId);
       const hookId = newId();
       const secret = newSecret();
       await run(webhookStream(hookId), { type: 'createWebhook', hookId, channelId, name, tokenHash: hashSecret(secret), createdBy: a.id }, m);
@@ -96,10 +100,7 @@ export function createIntegrations(deps: { events: EventLog; db: Kysely<any>; id
     },
     /** Messages in the channel (starting with a trigger word, or all) are POSTed to `url`, signed. */
     async createOutgoingWebhook(a: ChatActor, channelId: string, input: { name: string; url: string; triggerWords: readonly string[] }, m: EventMetadata): Promise<{ hookId: string; secret: string }> {
-      requireNotGuest(a, 'create webhooks');
-      const f = await deps.chat().facts(a, channelId);
-      requireRead(a, f);
-      requireMember(a, f);
+      await requireHookCreator(a, channelId);
       const hookId = newId();
       const secret = newSecret();
       await run(webhookStream(hookId), { type: 'createOutgoingWebhook', hookId, channelId, name: input.name, url: input.url, triggerWords: input.triggerWords, secret, createdBy: a.id }, m);

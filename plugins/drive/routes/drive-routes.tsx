@@ -6,7 +6,7 @@ import type { CairnEnv } from '../../../core/http/env.ts';
 import { requireUser } from '../../../core/http/require-user.ts';
 import { isCairnError, NotFoundError, ValidationError, CairnError } from '../../../core/errors.ts';
 import type { Principal, Right } from '../../../core/identity/auth-service.ts';
-import { folderResource, requireAccess, sharedWithMe, type Access, type Scope } from '../service/access.ts';
+import { folderResource, sharedWithMe, type Access, type Scope } from '../service/access.ts';
 import { searchShared } from '../service/search-shared.ts';
 import { SharedPage } from '../views/shared-page.tsx';
 import { restorePointFromForm } from '../../../core/restore/restore-point.ts';
@@ -22,7 +22,8 @@ import { uploadInput } from './upload-body.ts';
 import { folderZip } from './folder-zip.ts';
 import { copyDestinations, parseDestinationValue } from './copy-destinations.ts';
 import { CopyPage } from '../views/copy-page.tsx';
-import { baseUrl, DONE, errorText, linkUrl, uiMetadata, type DriveWebDeps } from './web-deps.ts';
+import { DONE, errorText, linkUrl, uiMetadata, webScope, type DriveWebDeps } from './web-deps.ts';
+import { serverUrl } from '../../../core/http/server-url.ts';
 
 /** Search results shown at once. */
 const SEARCH_LIMIT = 200;
@@ -54,11 +55,7 @@ export function driveRoutes(deps: DriveWebDeps): Hono<CairnEnv> {
     }
   };
   /** The viewer's own drive (no `drive` given), or a folder someone shared with them, with at least `need`. */
-  const scope = async (c: Context<CairnEnv>, driveParam: string | undefined, nodeId: string, need: Access): Promise<Scope> => {
-    const own = await myDrive(c);
-    if (!driveParam || driveParam === own.drive_id) return { driveId: own.drive_id, right: 'owner', rootId: ROOT };
-    return requireAccess(deps.auth(), svc().queries, c.var.user!, driveParam, nodeId, need);
-  };
+  const scope = (c: Context<CairnEnv>, driveParam: string | undefined, nodeId: string, need: Access): Promise<Scope> => webScope(deps, c, driveParam, nodeId, need);
   const node = async (c: Context<CairnEnv>, driveId: string): Promise<NodeRow> => {
     const n = await svc().queries.node(driveId, c.req.param('id') ?? '');
     if (!n || n.trashed_at !== null) throw new NotFoundError('no such file or folder');
@@ -263,7 +260,7 @@ export function driveRoutes(deps: DriveWebDeps): Hono<CairnEnv> {
 
   const linkViews = async (c: Context<CairnEnv>, driveId: string, nodeId?: string): Promise<LinkView[]> => {
     const rows = await deps.links().list(driveId, nodeId);
-    return Promise.all(rows.map(async (link) => ({ link, url: linkUrl(baseUrl(c, deps.publicUrl()), link.token), itemName: (await svc().queries.node(driveId, link.node_id))?.name ?? '?' })));
+    return Promise.all(rows.map(async (link) => ({ link, url: linkUrl(serverUrl(c, deps.publicUrl()), link.token), itemName: (await svc().queries.node(driveId, link.node_id))?.name ?? '?' })));
   };
   const peopleOf = async (nodeId: string) => {
     const out: { key: string; label: string; right: 'read' | 'write' | 'share'; presence?: string }[] = [];

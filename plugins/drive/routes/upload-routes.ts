@@ -16,14 +16,14 @@ import { requireUser } from '../../../core/http/require-user.ts';
 import { ConflictError, isCairnError, ValidationError } from '../../../core/errors.ts';
 import { newId } from '../../../core/ids.ts';
 import { assertValidName, normalizeName } from '../node/names.ts';
-import { requireAccess, type Access, type Scope } from '../service/access.ts';
+import type { Access, Scope } from '../service/access.ts';
 import { MAX_MTIME_MS } from '../events.ts';
 import { QuotaExceededError } from '../service/drive-service.ts';
 import { ROOT } from '../service/queries.ts';
 import { assembleUpload } from '../upload/assemble-upload.ts';
 import { parseChunkNumber, type UploadStore } from '../upload/upload-store.ts';
 import { bodySource } from './request-body.ts';
-import { ERRORS, uiMetadata, type DriveWebDeps } from './web-deps.ts';
+import { ERRORS, uiMetadata, webScope, type DriveWebDeps } from './web-deps.ts';
 
 /** JSON bodies of these routes are a few fields: anything bigger is not ours. */
 const MAX_JSON_BYTES = 16 * 1024;
@@ -37,12 +37,7 @@ export function uploadRoutes(deps: UploadRouteDeps): Hono<CairnEnv> {
   app.use('*', requireUser);
   const svc = () => deps.service();
 
-  /** The viewer's own drive (no `drive`), or a folder shared with them with at least `need` (as drive-routes.tsx). */
-  const scope = async (c: Context<CairnEnv>, driveParam: string, nodeId: string, need: Access): Promise<Scope> => {
-    const own = await svc().personalDrive(c.var.user!, uiMetadata(c));
-    if (!driveParam || driveParam === own.drive_id) return { driveId: own.drive_id, right: 'owner', rootId: ROOT };
-    return requireAccess(deps.auth(), svc().queries, c.var.user!, driveParam, nodeId, need);
-  };
+  const scope = (c: Context<CairnEnv>, driveParam: string, nodeId: string, need: Access): Promise<Scope> => webScope(deps, c, driveParam, nodeId, need);
   const body = async (c: Context<CairnEnv>): Promise<Record<string, unknown>> => {
     if (Number(c.req.header('Content-Length') ?? 0) > MAX_JSON_BYTES) throw new ValidationError('request too large', { code: 'bad_request' });
     const v = await c.req.json().catch(() => undefined);

@@ -5,7 +5,9 @@ import type { CairnEnv } from '../../../core/http/env.ts';
 import type { AuthService } from '../../../core/identity/auth-service.ts';
 import type { IdentityApi } from '../../../core/identity/identity-api.ts';
 import type { LinkService } from '../link/link-service.ts';
+import { requireAccess, type Access, type Scope } from '../service/access.ts';
 import type { DriveService } from '../service/drive-service.ts';
+import { ROOT } from '../service/queries.ts';
 
 export interface DriveWebDeps {
   service: () => DriveService;
@@ -24,16 +26,18 @@ export function uiMetadata(c: Context<CairnEnv>, actor = c.var.user!.id): EventM
   return { actor, source: 'ui', requestId: c.var.requestId, time: new Date().toISOString() };
 }
 
+/**
+ * Where a browser request acts: the viewer's own drive (no `drive` parameter, or their
+ * own id), or a folder someone shared with them, with at least `need` on `nodeId`.
+ */
+export async function webScope(deps: DriveWebDeps, c: Context<CairnEnv>, driveParam: string | undefined, nodeId: string, need: Access): Promise<Scope> {
+  const own = await deps.service().personalDrive(c.var.user!, uiMetadata(c));
+  if (!driveParam || driveParam === own.drive_id) return { driveId: own.drive_id, right: 'owner', rootId: ROOT };
+  return requireAccess(deps.auth(), deps.service().queries, c.var.user!, driveParam, nodeId, need);
+}
+
 export const linkUrl = (publicUrl: string, token: string) => `${publicUrl.replace(/\/$/, '')}/drive/s/${token}`;
 
-/** The configured public URL, or the request's own origin when the configuration names no usable port (tests, port 0). */
-export function baseUrl(c: Context<CairnEnv>, publicUrl: string): string {
-  try {
-    return new URL(publicUrl).port === '0' ? new URL(c.req.url).origin : publicUrl;
-  } catch {
-    return new URL(c.req.url).origin;
-  }
-}
 
 /** Messages for the error codes a drive action can end with; anything else gets the generic one. */
 export const ERRORS: Record<string, string> = {

@@ -2,7 +2,7 @@
 // viewer's drive and the resolved target. Built once per request by drive-dav.ts.
 import type { DavContext } from '../../../core/dav/types.ts';
 import { encodeSegment } from '../../../core/dav/multistatus.ts';
-import { LimitExceededError, ValidationError } from '../../../core/errors.ts';
+import { readRequestText } from '../../../core/dav/read-body.ts';
 import type { DriveService } from '../service/drive-service.ts';
 import { ROOT, type DriveRow, type NodeRow } from '../service/queries.ts';
 import type { LockStore } from './lock-store.ts';
@@ -61,33 +61,9 @@ export async function parentOf(req: FilesRequest): Promise<NodeRow | typeof ROOT
   return isFolder(parent) ? parent : undefined;
 }
 
-/**
- * Reads an XML request body as text, refusing it past `limit` bytes (Content-Length
- * first, then the bytes received). core/dav/read-body.ts does the same from a Hono
- * context; tree backends only have the raw Request.
- */
-export async function readXmlBody(raw: Request, limit: number): Promise<string> {
-  const declared = raw.headers.get('content-length');
-  if (declared !== null && Number(declared) > limit) throw new LimitExceededError(`request bodies here are limited to ${limit} bytes`, 'body_too_large');
-  if (!raw.body) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = raw.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw new LimitExceededError(`request bodies here are limited to ${limit} bytes`, 'body_too_large');
-    }
-    chunks.push(value);
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw new ValidationError('the request body is not valid UTF-8', { code: 'invalid_utf8' });
-  }
+/** An XML request body as text, refused past `limit` bytes (core's reader, from the raw Request). */
+export function readXmlBody(raw: Request, limit: number): Promise<string> {
+  return readRequestText(raw, limit);
 }
 
 export function textResponse(status: number, text: string, headers: Record<string, string> = {}): Response {

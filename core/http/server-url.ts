@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 
 /**
- * The address clients are told to use (the login link, the poll endpoint, `server` in
- * the credentials): the configured public URL, or the request's own origin when the
+ * The address people and clients are told to use (share links, the login flow's link
+ * and `server`): the configured public URL, or the request's own origin when the
  * configuration names port 0 (tests and ephemeral ports, where it is not reachable).
  * No trailing slash.
  */
